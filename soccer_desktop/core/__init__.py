@@ -1,0 +1,1 @@
+"""Plain, Qt-free building blocks shared by every layer."""

@@ -1,0 +1,1 @@
+"""The Qt desktop app: thin widgets wired to the plain core modules."""

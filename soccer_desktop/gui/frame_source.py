@@ -1,0 +1,109 @@
+"""Decodes frames on a background thread so the GUI never waits for FFmpeg.
+
+Requests coalesce: while the decoder is busy, only the newest request is
+kept, so dragging the scrub bar never builds a backlog.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from pathlib import Path
+
+import numpy as np
+from PySide6.QtCore import QObject, Signal
+
+from soccer_desktop.core.errors import UserError
+from soccer_desktop.video.reader import VideoInfo, VideoReader
+
+log = logging.getLogger(__name__)
+
+
+class FrameSource(QObject):
+    """Owns one :class:`VideoReader` on a worker thread; errors arrive as ``sig_error``."""
+
+    sig_frame = Signal(int, object, bool)
+    """Frame index, BGR array, and whether it is the exact frame asked for (False: nearby keyframe)."""
+    sig_error = Signal(str)
+    sig_opened = Signal(object)
+    """The video is open: its VideoInfo."""
+
+    def __init__(self, path: Path, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.path = path
+        self.info: VideoInfo | None = None
+        self._reader: VideoReader | None = None
+        self._condition = threading.Condition()
+        self._request: tuple[int, bool] | None = None
+        self._stopping = False
+        self._busy = True
+        self._thread = threading.Thread(target=self._run, name=f"decode {path.name}", daemon=True)
+
+    def start(self) -> None:
+        """Open the video on the worker thread (indexing a long video takes a moment)."""
+        self._thread.start()
+
+    def request(self, index: int, exact: bool = True) -> None:
+        """Ask for frame ``index``; ``exact=False`` accepts the keyframe before it (fast scrubbing)."""
+        if self.info is not None:
+            index = max(0, min(int(index), self.info.frame_count - 1))
+        with self._condition:
+            self._request = (index, exact)
+            self._condition.notify()
+
+    def is_idle(self) -> bool:
+        with self._condition:
+            return self._request is None and not self._busy
+
+    def close(self) -> None:
+        with self._condition:
+            self._stopping = True
+            self._condition.notify()
+        if self._thread.is_alive():
+            self._thread.join(timeout=5)
+
+    def _run(self) -> None:
+        try:
+            self._reader = VideoReader(self.path)
+        except UserError as error:
+            self.sig_error.emit(str(error))
+            return
+        except Exception as error:
+            log.exception("Opening %s failed", self.path)
+            self.sig_error.emit(f"{self.path.name} could not be opened: {error!r}")
+            return
+        self.info = self._reader.info
+        with self._condition:
+            self._busy = False
+        self.sig_opened.emit(self.info)
+        try:
+            self._loop(self._reader)
+        finally:
+            self._reader.close()
+
+    def _loop(self, reader: VideoReader) -> None:
+        while True:
+            with self._condition:
+                while self._request is None and not self._stopping:
+                    self._condition.wait()
+                if self._stopping:
+                    return
+                index, exact = self._request  # type: ignore[misc]
+                self._request = None
+                self._busy = True
+            try:
+                if exact:
+                    image: np.ndarray = reader.read(index)
+                    shown = index
+                else:
+                    shown, image = reader.read_near(index)
+            except UserError as error:
+                self.sig_error.emit(str(error))
+            except Exception as error:  # a decoder bug must not kill the thread silently
+                log.exception("Decoding frame %d of %s failed", index, self.path)
+                self.sig_error.emit(f"Frame {index} could not be decoded: {error!r}")
+            else:
+                self.sig_frame.emit(shown, image, exact)
+            finally:
+                with self._condition:
+                    self._busy = False

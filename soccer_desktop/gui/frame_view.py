@@ -1,0 +1,130 @@
+"""A widget that shows one video frame with zoom (wheel around the cursor), pan, fit and 1:1.
+
+It paints a QImage that wraps the decoded numpy array without copying, and
+keeps that array alive as long as the image is shown.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import QColor, QImage, QMouseEvent, QPainter, QPaintEvent, QResizeEvent, QWheelEvent
+from PySide6.QtWidgets import QSizePolicy, QWidget
+
+from soccer_desktop.gui.view_transform import ViewTransform
+
+WHEEL_ZOOM_STEP = 1.25
+
+
+def qimage_from_bgr(image: np.ndarray) -> QImage:
+    """Wrap a BGR uint8 array as a QImage (no copy: keep ``image`` alive while it is used)."""
+    if not image.flags["C_CONTIGUOUS"]:
+        image = np.ascontiguousarray(image)
+    height, width = image.shape[:2]
+    return QImage(image.data, width, height, image.strides[0], QImage.Format.Format_BGR888)
+
+
+class FrameView(QWidget):
+    """Zoomable, pannable frame display. Fits the frame until the user zooms or pans."""
+
+    sig_view_changed = Signal()
+    """Zoom or pan changed (the transform is in :attr:`transform`)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.setMinimumSize(320, 180)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
+        self.transform = ViewTransform()
+        self._array: np.ndarray | None = None
+        self._image: QImage | None = None
+        self._fit_mode = True
+        self._pan_start: QPointF | None = None
+        self._background = QColor(30, 30, 30)
+
+    # ------------------------------------------------------------------ frame
+    def set_frame(self, image: np.ndarray | None) -> None:
+        self._array = image
+        self._image = None if image is None else qimage_from_bgr(image)
+        if self._fit_mode:
+            self._apply_fit()
+        self.update()
+
+    def frame_size(self) -> tuple[int, int] | None:
+        return None if self._image is None else (self._image.width(), self._image.height())
+
+    # ------------------------------------------------------------------- view
+    def fit(self) -> None:
+        self._fit_mode = True
+        self._apply_fit()
+        self.update()
+        self.sig_view_changed.emit()
+
+    def _apply_fit(self) -> None:
+        size = self.frame_size()
+        if size:
+            self.transform.fit(size[0], size[1], self.width(), self.height())
+
+    def actual_size(self) -> None:
+        """1:1 pixels, around the centre of the view."""
+        self._fit_mode = False
+        self.transform.set_scale_around(1.0, self.width() / 2, self.height() / 2)
+        self.update()
+        self.sig_view_changed.emit()
+
+    def zoom(self, factor: float, anchor: QPointF | None = None) -> None:
+        anchor = anchor or QPointF(self.width() / 2, self.height() / 2)
+        self._fit_mode = False
+        self.transform.zoom_around(factor, anchor.x(), anchor.y())
+        self.update()
+        self.sig_view_changed.emit()
+
+    def is_fitted(self) -> bool:
+        return self._fit_mode
+
+    # ---------------------------------------------------------------- events
+    def wheelEvent(self, event: QWheelEvent) -> None:
+        steps = event.angleDelta().y() / 120
+        if steps:
+            self.zoom(WHEEL_ZOOM_STEP**steps, event.position())
+        event.accept()
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        if event.button() in (Qt.MouseButton.LeftButton, Qt.MouseButton.MiddleButton):
+            self._pan_start = event.position()
+            self.setCursor(Qt.CursorShape.ClosedHandCursor)
+        super().mousePressEvent(event)
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        if self._pan_start is not None:
+            delta = event.position() - self._pan_start
+            self._pan_start = event.position()
+            self._fit_mode = False
+            self.transform.pan(delta.x(), delta.y())
+            self.update()
+            self.sig_view_changed.emit()
+        super().mouseMoveEvent(event)
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        self._pan_start = None
+        self.unsetCursor()
+        super().mouseReleaseEvent(event)
+
+    def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:
+        self.fit()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        if self._fit_mode:
+            self._apply_fit()
+        super().resizeEvent(event)
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        painter.fillRect(self.rect(), self._background)
+        if self._image is not None:
+            t = self.transform
+            target = QRectF(t.offset_x, t.offset_y, self._image.width() * t.scale, self._image.height() * t.scale)
+            painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, t.scale < 1.0)
+            painter.drawImage(target, self._image)
+        painter.end()

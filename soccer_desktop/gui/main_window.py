@@ -1,0 +1,289 @@
+"""The main window: wiring only. Widgets show state; core modules do the work."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from PySide6.QtCore import Qt, QUrl, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QDragEnterEvent, QDropEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QDockWidget,
+    QFileDialog,
+    QMainWindow,
+    QMenu,
+    QMessageBox,
+    QStackedWidget,
+)
+
+from soccer_desktop import paths
+from soccer_desktop.core.errors import UserError
+from soccer_desktop.gui.events_panel import EventsPanel
+from soccer_desktop.gui.job_runner import Job, JobRunner, JobStatusWidget
+from soccer_desktop.gui.project_panel import ProjectPanel
+from soccer_desktop.gui.video_panel import VideoPanel
+from soccer_desktop.gui.welcome import WelcomePage
+from soccer_desktop.project.store import Project, Video
+from soccer_desktop.settings import Settings
+from soccer_desktop.video.reader import VIDEO_SUFFIXES
+
+log = logging.getLogger(__name__)
+VIDEO_FILTER = "Videos (" + " ".join(f"*{suffix}" for suffix in VIDEO_SUFFIXES) + ");;All files (*)"
+
+
+class MainWindow(QMainWindow):
+    sig_project_opened = Signal(object)
+    """The Project now open."""
+    sig_message = Signal(str)
+    """A message was shown to the user (errors included); tests read it."""
+
+    def __init__(self, settings: Settings | None = None) -> None:
+        super().__init__()
+        self.setWindowTitle("Soccer Desktop")
+        self.resize(1400, 850)
+        self.setAcceptDrops(True)
+        self.settings = settings or Settings.load()
+        self.project: Project | None = None
+        self.current_video: Video | None = None
+        self.jobs = JobRunner(self)
+
+        self.welcome = WelcomePage()
+        self.video_panel = VideoPanel()
+        self.pages = QStackedWidget()
+        self.pages.addWidget(self.welcome)
+        self.pages.addWidget(self.video_panel)
+        self.setCentralWidget(self.pages)
+
+        self.project_panel = ProjectPanel()
+        self.events_panel = EventsPanel()
+        self._add_dock("Project", self.project_panel, Qt.DockWidgetArea.LeftDockWidgetArea)
+        self._add_dock("Events", self.events_panel, Qt.DockWidgetArea.RightDockWidgetArea)
+        self.statusBar().addPermanentWidget(JobStatusWidget(self.jobs))
+
+        self._build_menus()
+        self.welcome.sig_open_demo.connect(self.open_demo_project)
+        self.welcome.sig_new_project.connect(self.choose_new_project)
+        self.welcome.sig_open_project.connect(self.choose_project)
+        self.welcome.sig_open_video.connect(self.choose_video)
+        self.project_panel.sig_video_chosen.connect(self.show_video)
+        self.events_panel.sig_jump.connect(self.video_panel.seek)
+        self.events_panel.sig_markers_changed.connect(self.video_panel.set_markers)
+        self.video_panel.sig_error.connect(self.show_error)
+
+    def _add_dock(self, title: str, widget: object, area: Qt.DockWidgetArea) -> QDockWidget:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(f"dock-{title.lower()}")
+        dock.setWidget(widget)
+        self.addDockWidget(area, dock)
+        return dock
+
+    def _build_menus(self) -> None:
+        file_menu = self.menuBar().addMenu("&File")
+        self._action(file_menu, "&New project…", self.choose_new_project, QKeySequence.StandardKey.New)
+        self._action(file_menu, "&Open project…", self.choose_project, QKeySequence.StandardKey.Open)
+        self._action(file_menu, "Open the &demo project", self.open_demo_project)
+        self.recent_projects_menu = file_menu.addMenu("Recent projects")
+        file_menu.addSeparator()
+        self._action(file_menu, "Open &video…", self.choose_video, "Ctrl+Shift+O")
+        self.recent_videos_menu = file_menu.addMenu("Recent videos")
+        self.import_events_action = self._action(file_menu, "Import &events…", self.choose_events)
+        file_menu.addSeparator()
+        self._action(file_menu, "&Quit", self.close, QKeySequence.StandardKey.Quit)
+        help_menu = self.menuBar().addMenu("&Help")
+        self._action(help_menu, "Open the log folder", self.open_log_folder)
+        self._action(help_menu, "About Soccer Desktop", self.show_about)
+        self._refresh_recent_menus()
+
+    def _action(self, menu: QMenu, text: str, slot: object, shortcut: object = None) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        action.triggered.connect(slot)
+        menu.addAction(action)
+        return action
+
+    def _refresh_recent_menus(self) -> None:
+        for menu, items, opener in (
+            (self.recent_projects_menu, self.settings.recent_projects, self.open_project),
+            (self.recent_videos_menu, self.settings.recent_videos, self.open_video),
+        ):
+            menu.clear()
+            for item in items:
+                action = menu.addAction(item)
+                action.triggered.connect(lambda _=False, p=item, o=opener: o(Path(p)))
+            menu.setEnabled(bool(items))
+
+    # -------------------------------------------------------------- messages
+    def show_error(self, message: str) -> None:
+        """A non-blocking message box naming the problem and the fix."""
+        log.warning("Shown to the user: %s", message)
+        box = QMessageBox(QMessageBox.Icon.Warning, "Soccer Desktop", message, QMessageBox.StandardButton.Ok, self)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
+        self.statusBar().showMessage(message.splitlines()[0], 10000)
+        self.sig_message.emit(message)
+
+    def show_about(self) -> None:
+        from soccer_desktop import __version__
+
+        QMessageBox.about(self, "Soccer Desktop", f"Soccer Desktop {__version__}\nLogs: {paths.log_dir()}")
+
+    def open_log_folder(self) -> None:
+        paths.log_dir().mkdir(parents=True, exist_ok=True)
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(paths.log_dir())))
+
+    # -------------------------------------------------------------- projects
+    def choose_new_project(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "Folder for the new project", str(paths.projects_dir()))
+        if folder:
+            self._run_guarded(lambda: self._set_project(Project.create(folder)))
+
+    def choose_project(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "Open project folder", str(paths.projects_dir()))
+        if folder:
+            self.open_project(Path(folder))
+
+    def open_project(self, folder: Path) -> None:
+        self._run_guarded(lambda: self._set_project(Project.open(folder)))
+
+    def _set_project(self, project: Project) -> None:
+        if self.project is not None:
+            self.project.close()
+        self.project = project
+        self.settings.remember_project(project.root)
+        self.settings.welcome_seen = True
+        self._save_settings()
+        self.setWindowTitle(f"{project.name} — Soccer Desktop")
+        self.refresh_project()
+        videos = project.videos()
+        if videos:
+            self.show_video(videos[0].id)
+        self.sig_project_opened.emit(project)
+
+    def refresh_project(self) -> None:
+        if self.project is None:
+            self.project_panel.clear()
+            return
+        self.project_panel.show_project(
+            self.project.name, self.project.root, self.project.videos(), self.project.counts()
+        )
+
+    def open_demo_project(self) -> Job:
+        """Build the demo project in the background if needed, then open it."""
+        from soccer_desktop.demo import build_demo_project
+
+        target = paths.demo_project_dir()
+        job = self.jobs.start(
+            "Preparing the demo project", lambda progress, cancel: build_demo_project(target, progress=progress, cancel=cancel)
+        )
+        job.sig_finished.connect(lambda folder: self.open_project(Path(folder)))
+        job.sig_failed.connect(self.show_error)
+        return job
+
+    # ---------------------------------------------------------------- videos
+    def choose_video(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Open video", "", VIDEO_FILTER)
+        if path:
+            self.open_video(Path(path))
+
+    def open_video(self, path: Path) -> Job | None:
+        """Add a video to the open project (probing it in the background) or just play it."""
+        self.settings.remember_video(path)
+        self._save_settings()
+        if self.project is None:
+            self.current_video = None
+            self.events_panel.set_events([])
+            self.pages.setCurrentWidget(self.video_panel)
+            self.video_panel.open_video(path)
+            return None
+        from soccer_desktop.video.library import add_video
+
+        root = self.project.root
+
+        def add(progress: object, cancel: object) -> int:
+            with Project.open(root) as project:
+                return add_video(project, path)[0].id
+
+        job = self.jobs.start(f"Adding {path.name}", add)
+        job.sig_finished.connect(self._video_added)
+        job.sig_failed.connect(self.show_error)
+        return job
+
+    def _video_added(self, video_id: int) -> None:
+        self.refresh_project()
+        self.show_video(video_id)
+
+    def show_video(self, video_id: int) -> None:
+        if self.project is None:
+            return
+        video = self.project.video(video_id)
+        status = video.file_status()
+        if status == "missing":
+            self.show_error(
+                f"The video {video.path} is missing: it was moved or deleted. "
+                "Put it back, or open it from its new place with File › Open video."
+            )
+            return
+        if status == "changed":
+            self.statusBar().showMessage(f"{Path(video.path).name} changed since it was added.", 10000)
+        self.current_video = video
+        self.pages.setCurrentWidget(self.video_panel)
+        self.video_panel.open_video(Path(video.path))
+        self.events_panel.set_events(self.project.events(video.id))
+
+    def choose_events(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Import events", "", "Event files (*.json);;All files (*)")
+        if path:
+            self.import_events(Path(path))
+
+    def import_events(self, path: Path) -> None:
+        if self.project is None or self.current_video is None:
+            self.show_error("Open a project and one of its videos first, then import the events of that video.")
+            return
+        from soccer_desktop.video.library import import_events
+
+        video = self.current_video
+
+        def run() -> None:
+            count = import_events(self.project, video, path)
+            self.statusBar().showMessage(f"Imported {count} events from {path.name}.", 10000)
+            self.events_panel.set_events(self.project.events(video.id))
+            self.refresh_project()
+
+        self._run_guarded(run)
+
+    # ----------------------------------------------------------- drag & drop
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if any(Path(url.toLocalFile()).suffix.lower() in (*VIDEO_SUFFIXES, ".json") for url in event.mimeData().urls()):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        for url in event.mimeData().urls():
+            path = Path(url.toLocalFile())
+            if path.suffix.lower() == ".json":
+                self.import_events(path)
+            else:
+                self.open_video(path)
+        event.acceptProposedAction()
+
+    # ---------------------------------------------------------------- helpers
+    def _run_guarded(self, action: object) -> None:
+        """Run a quick GUI-thread action; user errors become a message, not a traceback."""
+        try:
+            action()
+        except UserError as error:
+            self.show_error(str(error))
+
+    def _save_settings(self) -> None:
+        try:
+            self.settings.save()
+        except OSError as error:
+            log.warning("Could not save settings: %s", error)
+        self._refresh_recent_menus()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.jobs.cancel_all()
+        self.video_panel.close_video()
+        if self.project is not None:
+            self.project.close()
+        super().closeEvent(event)

@@ -1,0 +1,302 @@
+"""The video panel: frame-accurate playback, stepping, scrubbing, zoom, event markers.
+
+Decoding happens on a :class:`FrameSource` thread; the panel only asks for
+frames and paints what arrives.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import numpy as np
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QSpinBox,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from soccer_desktop.gui.frame_source import FrameSource
+from soccer_desktop.gui.frame_view import FrameView
+from soccer_desktop.gui.timeline import Marker, Timeline
+from soccer_desktop.video.reader import VideoInfo
+
+SPEEDS = (0.25, 0.5, 1.0, 2.0, 4.0)
+
+
+def timecode(frame_index: int, fps: float) -> str:
+    """``hh:mm:ss.ff`` (ff = frame within the second)."""
+    if fps <= 0:
+        return "--:--:--.--"
+    whole_fps = max(1, int(round(fps)))
+    seconds, frame = divmod(frame_index, whole_fps)
+    minutes, seconds = divmod(seconds, 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours:02d}:{minutes:02d}:{seconds:02d}.{frame:02d}"
+
+
+class VideoPanel(QWidget):
+    """Plays one video at a time."""
+
+    sig_frame_shown = Signal(int)
+    """The exact frame now on screen."""
+    sig_error = Signal(str)
+    sig_opened = Signal(object)
+    """A video opened: its VideoInfo."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._source: FrameSource | None = None
+        self._shown = -1
+        self._target = 0
+        self._speed = 1.0
+        self._playing = False
+        self._play_started_at = 0.0
+        self._play_started_frame = 0
+        self._timer = QTimer(self)
+        self._timer.setTimerType(Qt.TimerType.PreciseTimer)
+        self._timer.timeout.connect(self._on_tick)
+
+        self.view = FrameView()
+        self.timeline = Timeline()
+        self._info = QLabel("No video")
+        self._timecode = QLabel("--:--:--.--")
+        self._frame_box = QSpinBox()
+        self._frame_box.setKeyboardTracking(False)
+        self._frame_box.setRange(0, 0)
+        self._speed_box = QComboBox()
+        for speed in SPEEDS:
+            self._speed_box.addItem(f"{speed:g}×", speed)
+        self._speed_box.setCurrentIndex(SPEEDS.index(1.0))
+
+        self.play_button = self._button("▶", "Play/pause (Space)", self.toggle_play)
+        transport = QHBoxLayout()
+        transport.addWidget(self._button("⏮", "First frame (Home)", self.go_start))
+        transport.addWidget(self._button("−10", "Back 10 frames (Shift+Left)", lambda: self.step(-10)))
+        transport.addWidget(self._button("−1", "Previous frame (Left)", lambda: self.step(-1)))
+        transport.addWidget(self.play_button)
+        transport.addWidget(self._button("+1", "Next frame (Right)", lambda: self.step(1)))
+        transport.addWidget(self._button("+10", "Forward 10 frames (Shift+Right)", lambda: self.step(10)))
+        transport.addWidget(self._button("⏭", "Last frame (End)", self.go_end))
+        transport.addWidget(QLabel("Speed"))
+        transport.addWidget(self._speed_box)
+        transport.addSpacing(12)
+        transport.addWidget(self._timecode)
+        transport.addWidget(QLabel("Frame"))
+        transport.addWidget(self._frame_box)
+        transport.addStretch(1)
+        transport.addWidget(self._button("Fit", "Fit the frame to the window (F)", self.view.fit))
+        transport.addWidget(self._button("1:1", "Actual pixels (1)", self.view.actual_size))
+        transport.addWidget(self._info)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.view, 1)
+        layout.addWidget(self.timeline)
+        layout.addLayout(transport)
+
+        self.timeline.sig_scrubbing.connect(lambda index: self._request(index, exact=False))
+        self.timeline.sig_scrub_released.connect(self.seek)
+        self.timeline.sig_marker_clicked.connect(self.seek)
+        self._frame_box.valueChanged.connect(self._on_frame_box)
+        self._speed_box.currentIndexChanged.connect(lambda i: self.set_speed(SPEEDS[i]))
+        self._add_shortcuts()
+        self._set_enabled(False)
+
+    def _button(self, text: str, tip: str, slot: object) -> QToolButton:
+        button = QToolButton()
+        button.setText(text)
+        button.setToolTip(tip)
+        button.clicked.connect(slot)
+        return button
+
+    def _add_shortcuts(self) -> None:
+        bindings = {
+            "Space": self.toggle_play,
+            "Right": lambda: self.step(1),
+            "Left": lambda: self.step(-1),
+            "Shift+Right": lambda: self.step(10),
+            "Shift+Left": lambda: self.step(-10),
+            "Home": self.go_start,
+            "End": self.go_end,
+            "F": self.view.fit,
+            "1": self.view.actual_size,
+            "+": lambda: self.view.zoom(1.25),
+            "-": lambda: self.view.zoom(0.8),
+        }
+        for key, slot in bindings.items():
+            shortcut = QShortcut(QKeySequence(key), self)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(slot)
+
+    def _set_enabled(self, enabled: bool) -> None:
+        for widget in self.findChildren(QToolButton) + [self._frame_box, self._speed_box, self.timeline]:
+            widget.setEnabled(enabled)
+
+    # ------------------------------------------------------------ open/close
+    def open_video(self, path: Path) -> None:
+        """Start showing a video; problems arrive as ``sig_error``, success as ``sig_opened``."""
+        self.close_video()
+        source = FrameSource(Path(path))
+        self._source = source
+        source.sig_opened.connect(self._on_opened)
+        source.sig_frame.connect(self._on_frame)
+        source.sig_error.connect(self._on_source_error)
+        source.start()
+
+    def _on_opened(self, info: VideoInfo) -> None:
+        if self._source is None or self._source.info is not info:
+            return
+        self._info.setText(
+            f"{info.width}×{info.height} · {info.fps:g} fps · {info.frame_count} frames · "
+            f"{timecode(info.frame_count, info.fps)}"
+        )
+        self._frame_box.blockSignals(True)
+        self._frame_box.setRange(0, info.frame_count - 1)
+        self._frame_box.blockSignals(False)
+        self.timeline.set_frame_count(info.frame_count)
+        self._set_enabled(True)
+        self._shown = -1
+        self.view.fit()
+        self.seek(0)
+        self.sig_opened.emit(info)
+
+    def close_video(self) -> None:
+        self.pause()
+        if self._source is not None:
+            self._source.sig_opened.disconnect(self._on_opened)
+            self._source.sig_frame.disconnect(self._on_frame)
+            self._source.sig_error.disconnect(self._on_source_error)
+            self._source.close()
+            self._source = None
+        self.view.set_frame(None)
+        self.timeline.set_frame_count(0)
+        self.timeline.set_markers([])
+        self._info.setText("No video")
+        self._set_enabled(False)
+
+    @property
+    def video_path(self) -> Path | None:
+        return None if self._source is None else self._source.path
+
+    @property
+    def fps(self) -> float:
+        return 0.0 if self._source is None or self._source.info is None else self._source.info.fps
+
+    @property
+    def frame_count(self) -> int:
+        return 0 if self._source is None or self._source.info is None else self._source.info.frame_count
+
+    @property
+    def shown_index(self) -> int:
+        """The exact frame on screen (-1 before the first one arrives)."""
+        return self._shown
+
+    def set_markers(self, markers: list[Marker]) -> None:
+        self.timeline.set_markers(markers)
+
+    # -------------------------------------------------------------- movement
+    def seek(self, index: int) -> None:
+        """Show exactly frame ``index`` (clamped to the video)."""
+        self.pause()
+        self._request(index, exact=True)
+
+    def step(self, count: int) -> None:
+        base = self._target if self._source is not None else 0
+        self.seek(base + count)
+
+    def go_start(self) -> None:
+        self.seek(0)
+
+    def go_end(self) -> None:
+        self.seek(self.frame_count - 1)
+
+    def _request(self, index: int, exact: bool) -> None:
+        if self._source is None or self._source.info is None:
+            return
+        index = max(0, min(int(index), self.frame_count - 1))
+        self._target = index
+        self.timeline.set_position(index)
+        self._source.request(index, exact)
+
+    def _on_frame_box(self, value: int) -> None:
+        if value != self._shown:
+            self.seek(value)
+
+    # -------------------------------------------------------------- playback
+    def is_playing(self) -> bool:
+        return self._playing
+
+    def play(self) -> None:
+        if self.frame_count == 0 or self._playing:
+            return
+        if self._target >= self.frame_count - 1:
+            self._request(0, exact=True)
+        self._playing = True
+        self._play_started_at = time.monotonic()
+        self._play_started_frame = max(self._shown, 0)
+        self.play_button.setText("⏸")
+        self._timer.start(max(1, int(1000 / (self.fps * self._speed * 2))))
+
+    def pause(self) -> None:
+        if not self._playing:
+            return
+        self._playing = False
+        self._timer.stop()
+        self.play_button.setText("▶")
+
+    def toggle_play(self) -> None:
+        self.pause() if self._playing else self.play()
+
+    def set_speed(self, speed: float) -> None:
+        self._speed = speed
+        index = self._speed_box.findData(speed)
+        if index >= 0 and index != self._speed_box.currentIndex():
+            self._speed_box.setCurrentIndex(index)
+        if self._playing:
+            self.pause()
+            self.play()
+
+    @property
+    def speed(self) -> float:
+        return self._speed
+
+    def _on_tick(self) -> None:
+        """Ask for the frame the clock says is due, once the previous one has arrived."""
+        if self._source is None or not self._source.is_idle():
+            return
+        elapsed = time.monotonic() - self._play_started_at
+        due = self._play_started_frame + int(elapsed * self.fps * self._speed)
+        if self._shown >= self.frame_count - 1:
+            self.pause()
+            return
+        if due > self._shown:
+            self._request(min(due, self.frame_count - 1), exact=True)
+
+    # ---------------------------------------------------------------- frames
+    def _on_frame(self, index: int, image: np.ndarray, exact: bool) -> None:
+        self.view.set_frame(image)
+        if not exact:
+            self._timecode.setText(f"≈ {timecode(index, self.fps)}")
+            return
+        self._shown = index
+        self._timecode.setText(timecode(index, self.fps))
+        self._frame_box.blockSignals(True)
+        self._frame_box.setValue(index)
+        self._frame_box.blockSignals(False)
+        if not self.timeline.is_dragging():
+            self.timeline.set_position(index)
+        self.sig_frame_shown.emit(index)
+
+    def _on_source_error(self, message: str) -> None:
+        opened = self._source is not None and self._source.info is not None
+        if not opened:
+            self.close_video()
+        self.pause()
+        self.sig_error.emit(message)

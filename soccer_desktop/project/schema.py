@@ -1,0 +1,81 @@
+"""Database schema and its migrations.
+
+``PRAGMA user_version`` holds the schema version. ``MIGRATIONS[i]`` upgrades a
+database from version ``i`` to ``i + 1``; a new schema change is a new entry,
+never an edit of an old one.
+"""
+
+from __future__ import annotations
+
+MIGRATIONS: list[str] = [
+    # 0 -> 1: the first schema.
+    """
+    CREATE TABLE meta (
+        key   TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    );
+    CREATE TABLE videos (
+        id          INTEGER PRIMARY KEY,
+        path        TEXT NOT NULL UNIQUE,
+        size_bytes  INTEGER NOT NULL,
+        mtime       REAL NOT NULL,
+        width       INTEGER NOT NULL,
+        height      INTEGER NOT NULL,
+        fps         REAL NOT NULL,
+        frame_count INTEGER NOT NULL,
+        codec       TEXT NOT NULL DEFAULT '',
+        added_at    TEXT NOT NULL DEFAULT (datetime('now'))
+    );
+    CREATE TABLE frames (
+        id          INTEGER PRIMARY KEY,
+        video_id    INTEGER REFERENCES videos(id) ON DELETE CASCADE,
+        frame_index INTEGER,
+        timestamp_s REAL,
+        image_path  TEXT NOT NULL UNIQUE,
+        width       INTEGER NOT NULL,
+        height      INTEGER NOT NULL,
+        reviewed    INTEGER NOT NULL DEFAULT 0 CHECK (reviewed IN (0, 1)),
+        created_at  TEXT NOT NULL DEFAULT (datetime('now')),
+        UNIQUE (video_id, frame_index)
+    );
+    CREATE TABLE boxes (
+        id         INTEGER PRIMARY KEY,
+        frame_id   INTEGER NOT NULL REFERENCES frames(id) ON DELETE CASCADE,
+        class_id   INTEGER NOT NULL CHECK (class_id IN (1, 2)),
+        x          REAL NOT NULL,
+        y          REAL NOT NULL,
+        w          REAL NOT NULL CHECK (w > 0),
+        h          REAL NOT NULL CHECK (h > 0),
+        score      REAL,
+        source     TEXT NOT NULL CHECK (source IN ('pseudo', 'manual', 'imported')),
+        track_id   INTEGER,
+        detector   TEXT,
+        updated_at TEXT NOT NULL DEFAULT (datetime('now'))
+    );
+    CREATE INDEX boxes_by_frame ON boxes(frame_id);
+    CREATE TABLE events (
+        id          INTEGER PRIMARY KEY,
+        video_id    INTEGER NOT NULL REFERENCES videos(id) ON DELETE CASCADE,
+        label       TEXT NOT NULL,
+        position_ms INTEGER NOT NULL,
+        frame_index INTEGER NOT NULL,
+        game_time   TEXT NOT NULL DEFAULT '',
+        team        TEXT NOT NULL DEFAULT '',
+        source_file TEXT NOT NULL DEFAULT ''
+    );
+    CREATE INDEX events_by_video ON events(video_id, frame_index);
+    CREATE TABLE runs (
+        id           INTEGER PRIMARY KEY,
+        name         TEXT NOT NULL,
+        kind         TEXT NOT NULL,
+        status       TEXT NOT NULL,
+        directory    TEXT NOT NULL,
+        config_json  TEXT NOT NULL DEFAULT '{}',
+        metrics_json TEXT NOT NULL DEFAULT '{}',
+        created_at   TEXT NOT NULL DEFAULT (datetime('now')),
+        finished_at  TEXT
+    );
+    """,
+]
+
+SCHEMA_VERSION = len(MIGRATIONS)

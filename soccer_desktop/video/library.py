@@ -1,0 +1,31 @@
+"""Adding videos (and their event files) to a project."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from soccer_desktop.project.store import Project, Video
+from soccer_desktop.video.events import parse_events
+from soccer_desktop.video.reader import probe
+
+
+def add_video(project: Project, path: Path | str, events_path: Path | str | None = None) -> tuple[Video, int]:
+    """Probe and register a video; import its events if given. Returns the video and event count.
+
+    The event file is validated before the video is registered, so a bad file
+    leaves the project as it was.
+    """
+    info = probe(path)
+    events = parse_events(events_path, info.fps, info.frame_count) if events_path else None
+    video = project.add_video(
+        info.path, width=info.width, height=info.height, fps=info.fps,
+        frame_count=info.frame_count, codec=info.codec,
+    )
+    count = project.replace_events(video.id, events, str(events_path)) if events is not None else 0
+    return video, count
+
+
+def import_events(project: Project, video: Video, events_path: Path | str) -> int:
+    """Replace a video's events with those of an event file; returns how many were imported."""
+    events = parse_events(events_path, video.fps, video.frame_count)
+    return project.replace_events(video.id, events, str(events_path))
