@@ -15,7 +15,7 @@ DEMO_SECONDS = 20.0
 
 def build_demo_project(
     project_dir: Path,
-    seconds: float = DEMO_SECONDS,
+    seconds: float | None = None,
     progress: ProgressCallback = no_progress,
     cancel: CancelCheck = never_cancelled,
 ) -> Path:
@@ -30,7 +30,7 @@ def build_demo_project(
             if project.videos():
                 return project_dir
     media = project_dir / "media"
-    demo = generate_match(media, seconds=seconds, progress=progress, cancel=cancel)
+    demo = generate_match(media, seconds=seconds or DEMO_SECONDS, progress=progress, cancel=cancel)
     try:
         with Project.open_or_create(project_dir) as project:
             add_video(project, demo.video, demo.events)

@@ -14,6 +14,8 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("MLFLOW_DISABLE_TELEMETRY", "true")
 
+import cv2  # noqa: E402,F401  - test modules import it before Qt starts; undo its Qt variables
+
 from soccer_desktop.gui.qt_env import prepare_qt_environment  # noqa: E402
 
 prepare_qt_environment()

@@ -10,11 +10,14 @@ import logging
 import threading
 from pathlib import Path
 
-import numpy as np
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QObject, Signal
 
 from soccer_desktop.core.errors import UserError
-from soccer_desktop.video.reader import VideoInfo, VideoReader
+
+if TYPE_CHECKING:
+    from soccer_desktop.video.reader import VideoInfo, VideoReader
 
 log = logging.getLogger(__name__)
 
@@ -63,6 +66,8 @@ class FrameSource(QObject):
             self._thread.join(timeout=5)
 
     def _run(self) -> None:
+        from soccer_desktop.video.reader import VideoReader  # PyAV loads here, not at start-up
+
         try:
             self._reader = VideoReader(self.path)
         except UserError as error:
@@ -93,7 +98,7 @@ class FrameSource(QObject):
                 self._busy = True
             try:
                 if exact:
-                    image: np.ndarray = reader.read(index)
+                    image = reader.read(index)
                     shown = index
                 else:
                     shown, image = reader.read_near(index)

@@ -6,12 +6,16 @@ keeps that array alive as long as the image is shown.
 
 from __future__ import annotations
 
-import numpy as np
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QImage, QMouseEvent, QPainter, QPaintEvent, QResizeEvent, QWheelEvent
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from soccer_desktop.gui.view_transform import ViewTransform
+
+if TYPE_CHECKING:
+    import numpy as np
 
 WHEEL_ZOOM_STEP = 1.25
 
@@ -19,7 +23,7 @@ WHEEL_ZOOM_STEP = 1.25
 def qimage_from_bgr(image: np.ndarray) -> QImage:
     """Wrap a BGR uint8 array as a QImage (no copy: keep ``image`` alive while it is used)."""
     if not image.flags["C_CONTIGUOUS"]:
-        image = np.ascontiguousarray(image)
+        image = image.copy(order="C")
     height, width = image.shape[:2]
     return QImage(image.data, width, height, image.strides[0], QImage.Format.Format_BGR888)
 

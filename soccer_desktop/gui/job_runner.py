@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QWidget
 
 from soccer_desktop.core.errors import UserError
@@ -63,6 +63,9 @@ class Job(QObject):
     def is_running(self) -> bool:
         return self._thread.is_alive()
 
+    def is_started(self) -> bool:
+        return self._thread.ident is not None
+
     def wait(self, timeout: float | None = None) -> bool:
         self._thread.join(timeout)
         return not self._thread.is_alive()
@@ -107,7 +110,9 @@ class JobRunner(QObject):
         self._jobs.append(job)
         job.sig_done.connect(lambda: self._jobs.remove(job))
         self.sig_job_started.emit(job)
-        job.start()
+        # Start on the next turn of the event loop, so the caller connects to the job's
+        # signals before the first one can be emitted.
+        QTimer.singleShot(0, job.start)
         return job
 
     def running(self) -> list[Job]:
@@ -118,7 +123,8 @@ class JobRunner(QObject):
         for job in list(self._jobs):
             job.cancel()
         for job in list(self._jobs):
-            job.wait(wait_s)
+            if job.is_started():
+                job.wait(wait_s)
 
 
 class JobStatusWidget(QWidget):

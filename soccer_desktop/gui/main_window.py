@@ -25,7 +25,7 @@ from soccer_desktop.gui.video_panel import VideoPanel
 from soccer_desktop.gui.welcome import WelcomePage
 from soccer_desktop.project.store import Project, Video
 from soccer_desktop.settings import Settings
-from soccer_desktop.video.reader import VIDEO_SUFFIXES
+from soccer_desktop.video import VIDEO_SUFFIXES
 
 log = logging.getLogger(__name__)
 VIDEO_FILTER = "Videos (" + " ".join(f"*{suffix}" for suffix in VIDEO_SUFFIXES) + ");;All files (*)"
@@ -205,11 +205,13 @@ class MainWindow(QMainWindow):
                 return add_video(project, path)[0].id
 
         job = self.jobs.start(f"Adding {path.name}", add)
-        job.sig_finished.connect(self._video_added)
+        job.sig_finished.connect(lambda video_id: self._video_added(root, video_id))
         job.sig_failed.connect(self.show_error)
         return job
 
-    def _video_added(self, video_id: int) -> None:
+    def _video_added(self, root: Path, video_id: int) -> None:
+        if self.project is None or self.project.root != root:
+            return  # the user closed or switched projects while the video was being added
         self.refresh_project()
         self.show_video(video_id)
 
@@ -286,4 +288,5 @@ class MainWindow(QMainWindow):
         self.video_panel.close_video()
         if self.project is not None:
             self.project.close()
+            self.project = None
         super().closeEvent(event)

@@ -12,13 +12,11 @@ def prepare_qt_environment() -> None:
 
     opencv-python points ``QT_QPA_PLATFORM_PLUGIN_PATH`` and ``QT_QPA_FONTDIR``
     at its bundled Qt5 plugins, the classic cause of "could not load the Qt
-    platform plugin" with PySide6. Import cv2 here, once, then drop any such
-    variable that points into cv2's folder.
+    platform plugin" with PySide6. The app imports cv2 only after the
+    QApplication exists (when the variables no longer matter); this removes
+    them in case anything imported cv2 earlier, or the shell inherited them.
     """
-    import cv2
-
-    cv2_dir = os.path.dirname(cv2.__file__)
     for name in _CV2_QT_VARIABLES:
-        value = os.environ.get(name)
-        if value and os.path.abspath(value).startswith(os.path.abspath(cv2_dir)):
+        value = os.environ.get(name, "")
+        if f"cv2{os.sep}qt" in value:
             del os.environ[name]

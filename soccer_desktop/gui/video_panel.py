@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import numpy as np
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
@@ -25,7 +25,11 @@ from PySide6.QtWidgets import (
 from soccer_desktop.gui.frame_source import FrameSource
 from soccer_desktop.gui.frame_view import FrameView
 from soccer_desktop.gui.timeline import Marker, Timeline
-from soccer_desktop.video.reader import VideoInfo
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from soccer_desktop.video.reader import VideoInfo
 
 SPEEDS = (0.25, 0.5, 1.0, 2.0, 4.0)
 

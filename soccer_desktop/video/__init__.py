@@ -1,1 +1,3 @@
-"""Qt-free video input and output: decoding, encoding and the synthetic demo match."""
+"""Videos: probing, frame-accurate reading, events, frame extraction, the synthetic match."""
+
+VIDEO_SUFFIXES = (".mp4", ".mkv", ".mov", ".avi", ".m4v", ".webm")

@@ -18,9 +18,6 @@ import numpy as np
 
 from soccer_desktop.core.errors import UserError
 
-VIDEO_SUFFIXES = (".mp4", ".mkv", ".mov", ".avi", ".m4v", ".webm")
-
-
 class VideoError(UserError):
     """A video that cannot be read; the message names the file, the problem and the fix."""
 
