@@ -31,12 +31,20 @@ class Settings:
         except (OSError, ValueError) as error:
             log.warning("Ignoring unreadable settings file %s: %s", path, error)
             return cls()
-        known = {key: value for key, value in data.items() if key in cls.__dataclass_fields__}
-        try:
-            return cls(**known)
-        except TypeError as error:
-            log.warning("Ignoring settings with unexpected values in %s: %s", path, error)
+        defaults = asdict(cls())
+        if not isinstance(data, dict):
+            log.warning("Ignoring settings file %s: not a JSON object", path)
             return cls()
+        kept = {}
+        for key, value in data.items():
+            if key not in defaults:
+                continue
+            expected = type(defaults[key])
+            if not isinstance(value, expected) or (expected is list and not all(isinstance(v, str) for v in value)):
+                log.warning("Ignoring setting %r in %s: expected %s", key, path, expected.__name__)
+                continue
+            kept[key] = value
+        return cls(**kept)
 
     def save(self, path: Path | None = None) -> None:
         path = path or paths.settings_file()
