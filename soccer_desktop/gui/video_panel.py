@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QSpinBox,
+    QStyle,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -79,15 +80,23 @@ class VideoPanel(QWidget):
             self._speed_box.addItem(f"{speed:g}×", speed)
         self._speed_box.setCurrentIndex(SPEEDS.index(1.0))
 
-        self.play_button = self._button("▶", "Play/pause (Space)", self.toggle_play)
+        style = self.style()
+        self._play_icon = style.standardIcon(QStyle.StandardPixmap.SP_MediaPlay)
+        self._pause_icon = style.standardIcon(QStyle.StandardPixmap.SP_MediaPause)
+        self.play_button = self._button("Play", "Play/pause (Space)", self.toggle_play)
+        self.play_button.setIcon(self._play_icon)
+        first = self._button("First", "First frame (Home)", self.go_start)
+        first.setIcon(style.standardIcon(QStyle.StandardPixmap.SP_MediaSkipBackward))
+        last = self._button("Last", "Last frame (End)", self.go_end)
+        last.setIcon(style.standardIcon(QStyle.StandardPixmap.SP_MediaSkipForward))
         transport = QHBoxLayout()
-        transport.addWidget(self._button("⏮", "First frame (Home)", self.go_start))
+        transport.addWidget(first)
         transport.addWidget(self._button("−10", "Back 10 frames (Shift+Left)", lambda: self.step(-10)))
         transport.addWidget(self._button("−1", "Previous frame (Left)", lambda: self.step(-1)))
         transport.addWidget(self.play_button)
         transport.addWidget(self._button("+1", "Next frame (Right)", lambda: self.step(1)))
         transport.addWidget(self._button("+10", "Forward 10 frames (Shift+Right)", lambda: self.step(10)))
-        transport.addWidget(self._button("⏭", "Last frame (End)", self.go_end))
+        transport.addWidget(last)
         transport.addWidget(QLabel("Speed"))
         transport.addWidget(self._speed_box)
         transport.addSpacing(12)
@@ -245,7 +254,7 @@ class VideoPanel(QWidget):
         self._playing = True
         self._play_started_at = time.monotonic()
         self._play_started_frame = max(self._shown, 0)
-        self.play_button.setText("⏸")
+        self.play_button.setIcon(self._pause_icon)
         self._timer.start(max(1, int(1000 / (self.fps * self._speed * 2))))
 
     def pause(self) -> None:
@@ -253,7 +262,7 @@ class VideoPanel(QWidget):
             return
         self._playing = False
         self._timer.stop()
-        self.play_button.setText("▶")
+        self.play_button.setIcon(self._play_icon)
 
     def toggle_play(self) -> None:
         self.pause() if self._playing else self.play()
