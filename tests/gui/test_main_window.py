@@ -102,3 +102,16 @@ def test_dropping_a_video_adds_it_to_the_open_project(qtbot, window: MainWindow,
     assert window.events_panel.list.count() == 3
     assert str(index_clip) in window.settings.recent_videos
     assert window.recent_videos_menu.actions()[0].text() == str(index_clip)
+
+
+def test_demo_project_is_built_in_the_background_then_opened(qtbot, window: MainWindow,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("soccer_desktop.demo.DEMO_SECONDS", 1.0)
+    qtbot.mouseClick(window.welcome.demo_button, Qt.MouseButton.LeftButton)
+    with qtbot.waitSignal(window.video_panel.sig_frame_shown, timeout=60_000):
+        pass
+    assert window.project is not None and window.project.name == "demo"
+    (video,) = window.project.videos()
+    assert (video.width, video.height, video.frame_count) == (3840, 1080, 25)
+    assert window.events_panel.list.count() == len(window.project.events(video.id)) > 0
+    assert window.settings.recent_projects[0] == str(window.project.root)
