@@ -76,6 +76,27 @@ MIGRATIONS: list[str] = [
         finished_at  TEXT
     );
     """,
+    # 1 -> 2: box ids are never reused, so undo can restore a deleted box under its old id.
+    """
+    CREATE TABLE boxes_new (
+        id         INTEGER PRIMARY KEY AUTOINCREMENT,
+        frame_id   INTEGER NOT NULL REFERENCES frames(id) ON DELETE CASCADE,
+        class_id   INTEGER NOT NULL CHECK (class_id IN (1, 2)),
+        x          REAL NOT NULL,
+        y          REAL NOT NULL,
+        w          REAL NOT NULL CHECK (w > 0),
+        h          REAL NOT NULL CHECK (h > 0),
+        score      REAL,
+        source     TEXT NOT NULL CHECK (source IN ('pseudo', 'manual', 'imported')),
+        track_id   INTEGER,
+        detector   TEXT,
+        updated_at TEXT NOT NULL DEFAULT (datetime('now'))
+    );
+    INSERT INTO boxes_new SELECT * FROM boxes;
+    DROP TABLE boxes;
+    ALTER TABLE boxes_new RENAME TO boxes;
+    CREATE INDEX boxes_by_frame ON boxes(frame_id);
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

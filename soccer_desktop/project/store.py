@@ -286,6 +286,11 @@ class Project:
             raise _explain(error, self.db_path) from error
         try:
             yield self._db
+        except sqlite3.Error as error:
+            self._db.execute("ROLLBACK")
+            if isinstance(error, sqlite3.IntegrityError):
+                raise  # a bug in the caller's data, not the user's project
+            raise _explain(error, self.db_path) from error
         except BaseException:
             self._db.execute("ROLLBACK")
             raise
@@ -446,6 +451,17 @@ class Project:
         sql += " ORDER BY video_id, frame_index, id"
         return [_row_to(Frame, row) for row in self._query(sql, params)]
 
+    def frame_ids(self) -> list[int]:
+        """Every frame id in navigation order (video, frame index, id), as :meth:`frames` sorts."""
+        return [row[0] for row in self._query("SELECT id FROM frames ORDER BY video_id, frame_index, id")]
+
+    def unreviewed_frame_ids(self) -> set[int]:
+        return {row[0] for row in self._query("SELECT id FROM frames WHERE reviewed = 0")}
+
+    def data_version(self) -> int:
+        """Changes whenever another connection commits (SQLite ``PRAGMA data_version``)."""
+        return int(self._query("PRAGMA data_version")[0][0])
+
     def set_reviewed(self, frame_id: int, reviewed: bool = True) -> None:
         with self.transaction() as db:
             db.execute("UPDATE frames SET reviewed = ? WHERE id = ?", (int(reviewed), frame_id))
@@ -477,6 +493,37 @@ class Project:
                 assert cursor.lastrowid is not None
                 ids.append(cursor.lastrowid)
         return ids
+
+    def boxes_by_id(self, box_ids: Iterable[int]) -> dict[int, Box]:
+        """The stored boxes among ``box_ids`` (missing ids are left out), by id."""
+        ids = sorted(set(box_ids))
+        found: dict[int, Box] = {}
+        for start in range(0, len(ids), 500):  # SQLite limits the number of parameters
+            chunk = ids[start : start + 500]
+            rows = self._query(f"SELECT * FROM boxes WHERE id IN ({', '.join('?' * len(chunk))})", chunk)
+            found.update((row["id"], _row_to(Box, row)) for row in rows)
+        return found
+
+    def put_boxes(self, boxes: Iterable[Box]) -> None:
+        """Write boxes with exactly these ids and fields: restores deleted boxes, overwrites others.
+
+        Undo needs this: a deleted box comes back with its old id and every
+        field, so later steps of the history that name it still find it.
+        """
+        rows = [
+            (b.id, b.frame_id, int(b.class_id), b.x, b.y, b.w, b.h, b.score, str(b.source), b.track_id, b.detector)
+            for b in boxes
+        ]
+        with self.transaction() as db:
+            db.executemany(
+                """INSERT INTO boxes(id, frame_id, class_id, x, y, w, h, score, source, track_id, detector)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                   ON CONFLICT(id) DO UPDATE SET frame_id = excluded.frame_id, class_id = excluded.class_id,
+                     x = excluded.x, y = excluded.y, w = excluded.w, h = excluded.h, score = excluded.score,
+                     source = excluded.source, track_id = excluded.track_id, detector = excluded.detector,
+                     updated_at = datetime('now')""",
+                rows,
+            )
 
     _EDITABLE = frozenset({"class_id", "x", "y", "w", "h", "score", "source", "track_id"})
 

@@ -134,3 +134,21 @@ def test_second_writer_gets_a_clear_locked_message(tmp_path: Path, monkeypatch: 
             with pytest.raises(ProjectLockedError, match="another Soccer Desktop window or process"):
                 _frame(second, "y.jpg")
         assert [f.image_path for f in second.frames()] == ["frames/x.jpg"]
+
+
+def test_version_1_projects_keep_their_boxes_when_migrated(tmp_path: Path) -> None:
+    from soccer_desktop.project.schema import MIGRATIONS
+
+    folder = tmp_path / "p"
+    folder.mkdir()
+    with sqlite3.connect(folder / DB_NAME) as db:
+        db.executescript(MIGRATIONS[0])
+        db.execute("INSERT INTO frames(id, image_path, width, height) VALUES (1, 'a.jpg', 10, 10)")
+        db.execute("INSERT INTO boxes(id, frame_id, class_id, x, y, w, h, source) VALUES (7, 1, 2, 1, 2, 3, 4, 'manual')")
+        db.execute("PRAGMA user_version = 1")
+    with Project.open(folder) as project:
+        (box,) = project.boxes(1)
+        assert (box.id, box.class_id, box.x, box.h) == (7, ClassId.BALL, 1, 4)
+        project.delete_boxes([7])
+        assert project.add_boxes(1, [NewBox(ClassId.BALL, 1, 1, 2, 2)]) == [8]  # 7 is never handed out again
+        assert project.check_integrity() == []
