@@ -15,30 +15,12 @@ from pathlib import Path
 
 from soccer_desktop import __version__
 from soccer_desktop.core.errors import UserError
-from soccer_desktop.core.jobs import JobCancelled, Progress
+from soccer_desktop.core.jobs import JobCancelled, TerminalProgress
 
 log = logging.getLogger(__name__)
 
 # Modules that add subcommands: each has ``register(subparsers)`` that sets ``func`` on its parsers.
-COMMAND_MODULES: tuple[str, ...] = ()
-
-
-class TerminalProgress:
-    """Prints job progress on one line of stderr (only when it is a terminal)."""
-
-    def __init__(self) -> None:
-        self._last = -1
-        self._tty = sys.stderr.isatty()
-
-    def __call__(self, progress: Progress) -> None:
-        if not self._tty:
-            return
-        percent = int(100 * (progress.fraction or 0))
-        if percent != self._last:
-            self._last = percent
-            print(f"\r{progress.message} {percent:3d}%", end="", file=sys.stderr, flush=True)
-            if percent == 100:
-                print(file=sys.stderr)
+COMMAND_MODULES: tuple[str, ...] = ("soccer_desktop.detect.commands", "soccer_desktop.dataset.commands")
 
 
 def _cmd_demo(args: argparse.Namespace) -> int:

@@ -7,6 +7,7 @@ test, or inside the GUI's job runner without knowing about Qt.
 
 from __future__ import annotations
 
+import sys
 import threading
 import time
 from dataclasses import dataclass
@@ -86,3 +87,21 @@ def format_eta(seconds: float | None) -> str:
     hours, rest = divmod(seconds, 3600)
     minutes, secs = divmod(rest, 60)
     return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes:02d}:{secs:02d}"
+
+
+class TerminalProgress:
+    """Prints job progress on one line of stderr (only when it is a terminal)."""
+
+    def __init__(self) -> None:
+        self._last = -1
+        self._tty = sys.stderr.isatty()
+
+    def __call__(self, progress: Progress) -> None:
+        if not self._tty:
+            return
+        percent = int(100 * (progress.fraction or 0))
+        if percent != self._last:
+            self._last = percent
+            print(f"\r{progress.message} {percent:3d}%", end="", file=sys.stderr, flush=True)
+            if percent == 100:
+                print(file=sys.stderr)

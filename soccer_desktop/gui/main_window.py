@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QDragEnterEvent, QDropEvent, QKeySequence
@@ -14,6 +15,8 @@ from PySide6.QtWidgets import (
     QMenu,
     QMessageBox,
     QStackedWidget,
+    QTabWidget,
+    QWidget,
 )
 
 from soccer_desktop import paths
@@ -21,13 +24,18 @@ from soccer_desktop.core.errors import UserError
 from soccer_desktop.gui.events_panel import EventsPanel
 from soccer_desktop.gui.job_runner import Job, JobRunner, JobStatusWidget
 from soccer_desktop.gui.project_panel import ProjectPanel
+from soccer_desktop.gui.review_panel import ReviewPanel
 from soccer_desktop.gui.video_panel import VideoPanel
 from soccer_desktop.gui.welcome import WelcomePage
 from soccer_desktop.project.store import Project, Video
 from soccer_desktop.settings import Settings
 from soccer_desktop.video import VIDEO_SUFFIXES
 
+if TYPE_CHECKING:
+    from soccer_desktop.gui.canvas.canvas_panel import CanvasPanel
+
 log = logging.getLogger(__name__)
+ANNOTATE_TAB = 1
 VIDEO_FILTER = "Videos (" + " ".join(f"*{suffix}" for suffix in VIDEO_SUFFIXES) + ");;All files (*)"
 
 
@@ -49,14 +57,21 @@ class MainWindow(QMainWindow):
 
         self.welcome = WelcomePage()
         self.video_panel = VideoPanel()
+        self._canvas_panel: CanvasPanel | None = None  # built when first needed: it costs start-up time
+        self.workspace = QTabWidget()
+        self.workspace.addTab(self.video_panel, "Video")
+        self.workspace.addTab(QWidget(), "Annotate")
+        self.workspace.currentChanged.connect(self._tab_changed)
         self.pages = QStackedWidget()
         self.pages.addWidget(self.welcome)
-        self.pages.addWidget(self.video_panel)
+        self.pages.addWidget(self.workspace)
         self.setCentralWidget(self.pages)
 
         self.project_panel = ProjectPanel()
         self.events_panel = EventsPanel()
+        self.review_panel = ReviewPanel(self.jobs)
         self._add_dock("Project", self.project_panel, Qt.DockWidgetArea.LeftDockWidgetArea)
+        self._add_dock("Review queue", self.review_panel, Qt.DockWidgetArea.LeftDockWidgetArea)
         self._add_dock("Events", self.events_panel, Qt.DockWidgetArea.RightDockWidgetArea)
         self.statusBar().addPermanentWidget(JobStatusWidget(self.jobs))
 
@@ -69,6 +84,34 @@ class MainWindow(QMainWindow):
         self.events_panel.sig_jump.connect(self.video_panel.seek)
         self.events_panel.sig_markers_changed.connect(self.video_panel.set_markers)
         self.video_panel.sig_error.connect(self.show_error)
+        self.review_panel.sig_open_frame.connect(self.open_frame)
+
+    @property
+    def canvas_panel(self) -> CanvasPanel:
+        """The annotation canvas, created (and wired) on first use."""
+        if self._canvas_panel is None:
+            from soccer_desktop.gui.canvas.canvas_panel import CanvasPanel
+
+            canvas = CanvasPanel()
+            canvas.set_queue_provider(self._next_in_review_queue)
+            canvas.sig_boxes_changed.connect(self._labels_changed)
+            canvas.sig_reviewed_changed.connect(self._labels_changed)
+            canvas.sig_error.connect(lambda message: self.statusBar().showMessage(message, 10000))
+            self._canvas_panel = canvas
+            current = self.workspace.currentIndex()
+            self.workspace.blockSignals(True)
+            placeholder = self.workspace.widget(ANNOTATE_TAB)
+            self.workspace.removeTab(ANNOTATE_TAB)
+            self.workspace.insertTab(ANNOTATE_TAB, canvas, "Annotate")
+            self.workspace.setCurrentIndex(current)
+            self.workspace.blockSignals(False)
+            placeholder.deleteLater()
+            canvas.set_project(self.project)
+        return self._canvas_panel
+
+    def _tab_changed(self, index: int) -> None:
+        if index == ANNOTATE_TAB:
+            self.workspace.setCurrentWidget(self.canvas_panel)
 
     def _add_dock(self, title: str, widget: object, area: Qt.DockWidgetArea) -> QDockWidget:
         dock = QDockWidget(title, self)
@@ -148,8 +191,12 @@ class MainWindow(QMainWindow):
 
     def _set_project(self, project: Project) -> None:
         if self.project is not None:
+            if self._canvas_panel is not None:
+                self._canvas_panel.set_project(None)
             self.project.close()
         self.project = project
+        if self._canvas_panel is not None:
+            self._canvas_panel.set_project(project)
         self.settings.remember_project(project.root)
         self.settings.welcome_seen = True
         self._save_settings()
@@ -161,6 +208,8 @@ class MainWindow(QMainWindow):
         self.sig_project_opened.emit(project)
 
     def refresh_project(self) -> None:
+        """Show the project's current videos and counts, and rank the review queue again."""
+        self.review_panel.set_project(self.project)
         if self.project is None:
             self.project_panel.clear()
             return
@@ -193,7 +242,8 @@ class MainWindow(QMainWindow):
         if self.project is None:
             self.current_video = None
             self.events_panel.set_events([])
-            self.pages.setCurrentWidget(self.video_panel)
+            self.pages.setCurrentWidget(self.workspace)
+            self.workspace.setCurrentWidget(self.video_panel)
             self.video_panel.open_video(path)
             return None
         from soccer_desktop.video.library import add_video
@@ -215,7 +265,34 @@ class MainWindow(QMainWindow):
         self.refresh_project()
         self.show_video(video_id)
 
-    def show_video(self, video_id: int) -> None:
+    def open_frame(self, frame_id: int) -> None:
+        """Open an extracted frame in the annotation canvas."""
+        if self.project is not None and self.canvas_panel.open_frame(frame_id):
+            self.pages.setCurrentWidget(self.workspace)
+            self.workspace.setCurrentWidget(self.canvas_panel)
+            self.canvas_panel.setFocus()
+
+    def _next_in_review_queue(self) -> int | None:
+        """The best-ranked frame still unreviewed, other than the one on the canvas."""
+        if self.project is None:
+            return None
+        unreviewed = self.project.unreviewed_frame_ids()
+        current = self._canvas_panel.current_frame() if self._canvas_panel is not None else None
+        return next(
+            (item.frame.id for item in self.review_panel.items()
+             if item.frame.id in unreviewed and (current is None or item.frame.id != current.id)),
+            None,
+        )
+
+    def _labels_changed(self, *_: object) -> None:
+        """An edit on the canvas: update the counts and re-rank the review queue."""
+        if self.project is not None:
+            self.project_panel.show_project(
+                self.project.name, self.project.root, self.project.videos(), self.project.counts()
+            )
+            self.review_panel.refresh()
+
+    def show_video(self, video_id: int, start_frame: int = 0) -> None:
         if self.project is None:
             return
         video = self.project.video(video_id)
@@ -229,8 +306,9 @@ class MainWindow(QMainWindow):
         if status == "changed":
             self.statusBar().showMessage(f"{Path(video.path).name} changed since it was added.", 10000)
         self.current_video = video
-        self.pages.setCurrentWidget(self.video_panel)
-        self.video_panel.open_video(Path(video.path))
+        self.pages.setCurrentWidget(self.workspace)
+        self.workspace.setCurrentWidget(self.video_panel)
+        self.video_panel.open_video(Path(video.path), start_frame)
         self.events_panel.set_events(self.project.events(video.id))
 
     def choose_events(self) -> None:
@@ -286,6 +364,8 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         self.jobs.cancel_all()
         self.video_panel.close_video()
+        if self._canvas_panel is not None:
+            self._canvas_panel.set_project(None)
         if self.project is not None:
             self.project.close()
             self.project = None

@@ -58,6 +58,7 @@ class VideoPanel(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._source: FrameSource | None = None
+        self._start_frame = 0
         self._shown = -1
         self._target = 0
         self._speed = 1.0
@@ -153,9 +154,16 @@ class VideoPanel(QWidget):
             widget.setEnabled(enabled)
 
     # ------------------------------------------------------------ open/close
-    def open_video(self, path: Path) -> None:
-        """Start showing a video; problems arrive as ``sig_error``, success as ``sig_opened``."""
+    def open_video(self, path: Path, start_frame: int = 0) -> None:
+        """Start showing a video at ``start_frame``; problems arrive as ``sig_error``.
+
+        The same video, already open, is not opened again: it just seeks.
+        """
+        if self._source is not None and self._source.path == Path(path) and self._source.info is not None:
+            self.seek(start_frame)
+            return
         self.close_video()
+        self._start_frame = start_frame
         source = FrameSource(Path(path))
         self._source = source
         source.sig_opened.connect(self._on_opened)
@@ -177,7 +185,7 @@ class VideoPanel(QWidget):
         self._set_enabled(True)
         self._shown = -1
         self.view.fit()
-        self.seek(0)
+        self.seek(self._start_frame)
         self.sig_opened.emit(info)
 
     def close_video(self) -> None:

@@ -61,7 +61,8 @@ def test_project_with_video_and_events_opens_and_events_jump(qtbot, window: Main
     assert cli_main(["video", "add", str(project_dir), str(index_clip), "--events", str(events_file)]) == 0
     with qtbot.waitSignal(window.video_panel.sig_frame_shown, timeout=WAIT_MS):
         window.open_project(project_dir)
-    assert window.pages.currentWidget() is window.video_panel
+    assert window.pages.currentWidget() is window.workspace
+    assert window.workspace.currentWidget() is window.video_panel
     assert window.events_panel.list.count() == 3
     assert [m.frame_index for m in window.video_panel.timeline.markers()] == [25, 150, 200]
     window.events_panel.set_label_filter("SHOT")
@@ -115,3 +116,14 @@ def test_demo_project_is_built_in_the_background_then_opened(qtbot, window: Main
     assert (video.width, video.height, video.frame_count) == (3840, 1080, 25)
     assert window.events_panel.list.count() == len(window.project.events(video.id)) > 0
     assert window.settings.recent_projects[0] == str(window.project.root)
+
+
+def test_annotate_tab_builds_the_canvas_on_first_visit(qtbot, window: MainWindow, tmp_path: Path) -> None:
+    Project.create(tmp_path / "p").close()
+    window.open_project(tmp_path / "p")
+    assert window._canvas_panel is None
+    window.pages.setCurrentWidget(window.workspace)
+    window.workspace.setCurrentIndex(1)
+    assert window._canvas_panel is not None
+    assert window.workspace.currentWidget() is window.canvas_panel
+    assert window.canvas_panel.project is window.project

@@ -1,0 +1,1 @@
+"""Qt-free editing logic for the annotation canvas: geometry, undoable edits, keymaps, navigation."""

@@ -1,0 +1,369 @@
+"""Frame extraction: choose which frames of a video become training images, and store them.
+
+Strategies combine (their frames are unioned): every Nth frame, windows around
+imported events, a target count spread evenly, all frames of a range. A range
+given together with another strategy limits that strategy to the range.
+Near-duplicates of the last kept frame (camera idle, stoppages) are skipped by
+a cheap thumbnail difference. Each stored frame is committed on its own, so a
+cancelled job keeps what it did and a second run only adds what is missing.
+"""
+
+from __future__ import annotations
+
+import bisect
+import time
+from collections import deque
+from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+import av
+import cv2
+import numpy as np
+
+from soccer_desktop.core.errors import UserError
+from soccer_desktop.core.jobs import (
+    CancelCheck,
+    JobCancelled,
+    Progress,
+    ProgressCallback,
+    never_cancelled,
+    no_progress,
+)
+from soccer_desktop.project.store import Event, Project, Video
+from soccer_desktop.video.frames import frame_image_path, write_jpeg
+from soccer_desktop.video.reader import VideoError
+
+DEFAULT_QUALITY = 95
+DEFAULT_EVENT_EVERY = 5
+DEFAULT_MIN_CHANGE = 0.001
+THUMBNAIL_WIDTH = 480
+_CHANGED_LEVEL = 10  # levels a thumbnail pixel must move (in some channel) to count as changed
+_ENCODES_IN_FLIGHT = 4  # decoded frames waiting for the JPEG thread (bounds memory on 4K video)
+
+
+class ExtractionError(UserError):
+    """Extraction settings or inputs the user has to change; the message says how."""
+
+
+@dataclass(frozen=True)
+class ExtractionStrategy:
+    """Which frames to extract. At least one of the strategy fields must be set."""
+
+    every_n: int | None = None
+    around_events_s: float | None = None
+    event_labels: tuple[str, ...] | None = None  # None: every event label
+    event_every: int = DEFAULT_EVENT_EVERY  # frame step inside an event window
+    target_count: int | None = None
+    frame_range: tuple[int, int] | None = None  # [start, stop) frame indices
+    min_change: float = DEFAULT_MIN_CHANGE  # changed thumbnail fraction below which a frame is a duplicate
+
+    def validate(self) -> None:
+        """Raise :class:`ExtractionError` naming the setting to fix."""
+        if self.every_n is None and self.around_events_s is None and self.target_count is None \
+                and self.frame_range is None:
+            raise ExtractionError(
+                "No extraction strategy chosen. Pick at least one: every Nth frame (--every N), "
+                "windows around events (--around-events SECONDS), a target count (--target N) "
+                "or a frame range (--range START:STOP)."
+            )
+        if self.every_n is not None and self.every_n < 1:
+            raise ExtractionError(f"'Every Nth frame' is {self.every_n}; use 1 or more.")
+        if self.around_events_s is not None and self.around_events_s < 0:
+            raise ExtractionError(f"The event window is {self.around_events_s} s; use 0 or more seconds.")
+        if self.event_every < 1:
+            raise ExtractionError(f"The step inside event windows is {self.event_every}; use 1 or more.")
+        if self.target_count is not None and self.target_count < 1:
+            raise ExtractionError(f"The target count is {self.target_count}; use 1 or more frames.")
+        if self.frame_range is not None and not 0 <= self.frame_range[0] < self.frame_range[1]:
+            raise ExtractionError(
+                f"The frame range {self.frame_range[0]}:{self.frame_range[1]} is empty; "
+                "use START:STOP with 0 <= START < STOP."
+            )
+        if not 0 <= self.min_change < 1:
+            raise ExtractionError(
+                f"The duplicate threshold is {self.min_change}; use a fraction from 0 (keep all) to below 1."
+            )
+
+
+@dataclass(frozen=True)
+class ExtractSummary:
+    videos: int
+    planned: int
+    added: int
+    already_present: int
+    duplicates_skipped: int
+    seconds: float
+
+    def describe(self) -> str:
+        return (
+            f"{self.added} frames added from {self.videos} video(s) ({self.planned} planned, "
+            f"{self.already_present} already in the project, {self.duplicates_skipped} near-duplicates skipped) "
+            f"in {self.seconds:.1f} s"
+        )
+
+
+def plan_extraction(video: Video, strategy: ExtractionStrategy, events: Iterable[Event] = ()) -> list[int]:
+    """Sorted frame indices of ``video`` the strategy asks for (before duplicate skipping).
+
+    ``events`` should already be filtered by label (``Project.events(video_id, labels)``).
+    """
+    strategy.validate()
+    start, stop = strategy.frame_range or (0, video.frame_count)
+    stop = min(stop, video.frame_count)
+    if start >= stop:
+        return []
+    chosen: set[int] = set()
+    if strategy.every_n is not None:  # aligned to the video, so runs over different ranges agree
+        chosen.update(range(start + -start % strategy.every_n, stop, strategy.every_n))
+    if strategy.around_events_s is not None:
+        half = int(round(strategy.around_events_s * video.fps))
+        for event in events:
+            low, high = max(start, event.frame_index - half), min(stop, event.frame_index + half + 1)
+            chosen.update(range(low, high, strategy.event_every))
+            if low <= event.frame_index < high:
+                chosen.add(event.frame_index)
+    if strategy.target_count is not None:
+        count = min(strategy.target_count, stop - start)
+        chosen.update(int(i) for i in np.round(np.linspace(start, stop - 1, count)))
+    if strategy.every_n is None and strategy.around_events_s is None and strategy.target_count is None:
+        chosen.update(range(start, stop))
+    return sorted(chosen)
+
+
+# --------------------------------------------------------------------------- decoding
+
+
+class FrameGrabber:
+    """Decodes chosen frames of a video in increasing order, converting only those to BGR.
+
+    Reading frames one by one with :class:`~soccer_desktop.video.reader.VideoReader` seeks back
+    to a keyframe for every gap and converts every frame it passes; converting costs about as
+    much as decoding, so extraction and background sampling decode forward here instead and
+    seek only when a keyframe lies between two wanted frames. Frame indices come from the
+    demuxed presentation timestamps, exactly as in the reader.
+    """
+
+    def __init__(self, path: Path | str) -> None:
+        self.path = Path(path)
+        if not self.path.is_file():
+            raise VideoError(
+                f"The video {self.path} is missing (moved or deleted). Relink it to its new location, then try again."
+            )
+        try:
+            self._container = av.open(str(self.path))
+            self._stream = self._container.streams.video[0]
+            self._pts, self.keyframes = self._index()
+        except (av.error.FFmpegError, OSError, ValueError, IndexError) as error:
+            raise VideoError(
+                f"{self.path.name} cannot be read as a video ({error}). Re-export or re-copy the file."
+            ) from error
+        self._stream.thread_type = "AUTO"
+
+    def _index(self) -> tuple[list[int], list[int]]:
+        pts: list[int] = []
+        keyframe_pts: list[int] = []
+        for packet in self._container.demux(self._stream):
+            if packet.pts is None or packet.size == 0:
+                continue
+            pts.append(packet.pts)
+            if packet.is_keyframe:
+                keyframe_pts.append(packet.pts)
+        pts.sort()
+        position = {value: index for index, value in enumerate(pts)}
+        return pts, sorted(position[value] for value in keyframe_pts) or [0]
+
+    @property
+    def frame_count(self) -> int:
+        return len(self._pts)
+
+    def _keyframe_at_or_before(self, index: int) -> int:
+        return self.keyframes[max(bisect.bisect_right(self.keyframes, index) - 1, 0)]
+
+    def grab(self, indices: Iterable[int]) -> Iterator[tuple[int, np.ndarray]]:
+        """Yield ``(index, bgr_image)`` for each wanted index (sorted, out-of-range ones dropped)."""
+        wanted = sorted({i for i in indices if 0 <= i < len(self._pts)})
+        position = -1  # index of the last frame decoded
+        frames: Iterator[av.VideoFrame] | None = None
+        for target in wanted:
+            keyframe = self._keyframe_at_or_before(target)
+            if frames is None or keyframe > position:
+                frames, position = self._seek(keyframe), keyframe - 1
+            while True:
+                frame, position = self._next(frames, position)
+                if position == target:
+                    yield target, frame.to_ndarray(format="bgr24")
+                    break
+                if position > target:
+                    # Timestamps led the seek past the target: start one keyframe earlier.
+                    if keyframe == 0:
+                        raise VideoError(
+                            f"Frame {target} of {self.path.name} cannot be located: its timestamps are "
+                            "broken. Re-encode the video (e.g. with ffmpeg) and add it again."
+                        )
+                    keyframe = self._keyframe_at_or_before(keyframe - 1)
+                    frames, position = self._seek(keyframe), keyframe - 1
+
+    def _seek(self, keyframe: int) -> Iterator[av.VideoFrame]:
+        self._container.seek(self._pts[keyframe], stream=self._stream, backward=True)
+        return iter(self._container.decode(self._stream))
+
+    def _next(self, frames: Iterator[av.VideoFrame], position: int) -> tuple[av.VideoFrame, int]:
+        try:
+            frame = next(frames)
+        except StopIteration:
+            raise VideoError(
+                f"{self.path.name} ended early: it is truncated or damaged after frame {position}. "
+                "Re-export or re-copy the file."
+            ) from None
+        except av.error.FFmpegError as error:
+            raise VideoError(f"{self.path.name} could not be decoded ({error}). The file is damaged.") from error
+        if frame.pts is None:
+            return frame, position + 1
+        return frame, min(bisect.bisect_left(self._pts, frame.pts), len(self._pts) - 1)
+
+    def close(self) -> None:
+        self._container.close()
+
+    def __enter__(self) -> FrameGrabber:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+
+# --------------------------------------------------------------------------- duplicates
+
+
+def thumbnail(image: np.ndarray) -> np.ndarray:
+    """A small copy: area averaging removes sensor and codec noise before comparing.
+
+    In colour, because a red shirt on green grass can have the grass's exact brightness.
+    """
+    height, width = image.shape[:2]
+    thumb_width = min(THUMBNAIL_WIDTH, width)
+    size = (thumb_width, max(1, round(height * thumb_width / width)))
+    return cv2.resize(image, size, interpolation=cv2.INTER_AREA)
+
+
+def changed_fraction(a: np.ndarray, b: np.ndarray) -> float:
+    """Share of thumbnail pixels where some channel moved by more than a few levels.
+
+    A share rather than a mean difference: on a panorama the players are so small that
+    play barely moves the mean, but it does change a countable number of pixels.
+    """
+    changed = cv2.absdiff(a, b).max(axis=2) > _CHANGED_LEVEL
+    return float(np.count_nonzero(changed) / changed.size)
+
+
+# --------------------------------------------------------------------------- the job
+
+
+def extract_frames(
+    project: Project,
+    video_ids: Sequence[int] | None,
+    strategy: ExtractionStrategy,
+    quality: int = DEFAULT_QUALITY,
+    progress: ProgressCallback = no_progress,
+    cancel: CancelCheck = never_cancelled,
+) -> ExtractSummary:
+    """Extract frames of the given videos (all videos of the project when ``None``) into the project."""
+    strategy.validate()
+    if not 1 <= quality <= 100:
+        raise ExtractionError(f"JPEG quality {quality} is out of range; use 1 to 100 (95 keeps small balls sharp).")
+    videos = [project.video(i) for i in video_ids] if video_ids else project.videos()
+    if not videos:
+        raise ExtractionError(
+            "The project has no videos. Add one first (soccer-desktop video add PROJECT_DIR VIDEO)."
+        )
+    started = time.monotonic()
+    plans = [
+        (video, plan_extraction(video, strategy, project.events(video.id, strategy.event_labels)))
+        for video in videos
+    ]
+    total = sum(len(plan) for _, plan in plans)
+    counter = _Counter(total, progress, started)
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="extract-jpeg") as encoder:
+        for video, plan in plans:
+            _extract_video(project, video, plan, strategy.min_change, quality, encoder, counter, cancel)
+    return ExtractSummary(
+        videos=len(videos), planned=total, added=counter.added, already_present=counter.present,
+        duplicates_skipped=counter.duplicates, seconds=time.monotonic() - started,
+    )
+
+
+class _Counter:
+    """Running totals of one extraction job, reported as progress."""
+
+    def __init__(self, total: int, progress: ProgressCallback, started: float) -> None:
+        self.total, self._progress, self._started = total, progress, started
+        self.added = self.present = self.duplicates = 0
+
+    def report(self, name: str) -> None:
+        done = self.added + self.present + self.duplicates
+        rate = done / max(time.monotonic() - self._started, 1e-6)
+        self._progress(Progress(done, self.total, f"Extracting frames from {name} ({rate:.1f} frames/s)"))
+
+
+def _extract_video(
+    project: Project,
+    video: Video,
+    plan: list[int],
+    min_change: float,
+    quality: int,
+    encoder: ThreadPoolExecutor,
+    counter: _Counter,
+    cancel: CancelCheck,
+) -> None:
+    name = Path(video.path).name
+    stored = {frame.frame_index: project.image_file(frame).is_file() for frame in project.frames(video.id)}
+    if all(stored.get(index, False) for index in plan):
+        counter.present += len(plan)
+        counter.report(name)
+        return
+    pending: deque[tuple[int, Future[None], bool]] = deque()  # (index, JPEG write, row exists)
+    last: np.ndarray | None = None
+    cancelled = False
+    with FrameGrabber(video.path) as grabber:
+        for index, image in grabber.grab(plan):
+            if cancel():
+                cancelled = True  # stop decoding, but keep the frames already on their way to disk
+                break
+            small = thumbnail(image)
+            if stored.get(index, False):
+                last = small
+                counter.present += 1
+            elif last is not None and min_change > 0 and changed_fraction(last, small) < min_change:
+                counter.duplicates += 1
+            else:
+                last = small
+                path = frame_image_path(project, video.id, index)
+                pending.append((index, encoder.submit(write_jpeg, path, image, quality), index in stored))
+                if len(pending) >= _ENCODES_IN_FLIGHT:
+                    _register(project, video, *pending.popleft())
+                    counter.added += 1
+            counter.report(name)
+    while pending:
+        _register(project, video, *pending.popleft())
+        counter.added += 1
+    counter.report(name)
+    if cancelled:
+        raise JobCancelled()
+
+
+def _register(project: Project, video: Video, index: int, written: Future[None], has_row: bool) -> None:
+    """Record a frame once its JPEG is on disk (a row whose file was lost only needed the file)."""
+    path = frame_image_path(project, video.id, index)
+    try:
+        written.result()
+    except OSError as error:
+        raise ExtractionError(
+            f"Frame {index} could not be written to {path.parent} ({error}). "
+            "Free some disk space or check the folder's permissions, then extract again."
+        ) from error
+    if not has_row:
+        project.add_frame(
+            path, width=video.width, height=video.height, video_id=video.id, frame_index=index,
+            timestamp_s=index / video.fps if video.fps else None,
+        )
