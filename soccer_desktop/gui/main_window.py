@@ -23,6 +23,7 @@ from soccer_desktop import paths
 from soccer_desktop.core.errors import UserError
 from soccer_desktop.gui.events_panel import EventsPanel
 from soccer_desktop.gui.job_runner import Job, JobRunner, JobStatusWidget
+from soccer_desktop.gui.labelling_actions import LabellingActions
 from soccer_desktop.gui.project_panel import ProjectPanel
 from soccer_desktop.gui.review_panel import ReviewPanel
 from soccer_desktop.gui.video_panel import VideoPanel
@@ -54,6 +55,7 @@ class MainWindow(QMainWindow):
         self.project: Project | None = None
         self.current_video: Video | None = None
         self.jobs = JobRunner(self)
+        self.labelling = LabellingActions(self)
 
         self.welcome = WelcomePage()
         self.video_panel = VideoPanel()
@@ -94,8 +96,8 @@ class MainWindow(QMainWindow):
 
             canvas = CanvasPanel()
             canvas.set_queue_provider(self._next_in_review_queue)
-            canvas.sig_boxes_changed.connect(self._labels_changed)
-            canvas.sig_reviewed_changed.connect(self._labels_changed)
+            canvas.sig_boxes_changed.connect(self.labels_changed)
+            canvas.sig_reviewed_changed.connect(self.labels_changed)
             canvas.sig_error.connect(lambda message: self.statusBar().showMessage(message, 10000))
             self._canvas_panel = canvas
             current = self.workspace.currentIndex()
@@ -132,6 +134,13 @@ class MainWindow(QMainWindow):
         self.import_events_action = self._action(file_menu, "Import &events…", self.choose_events)
         file_menu.addSeparator()
         self._action(file_menu, "&Quit", self.close, QKeySequence.StandardKey.Quit)
+        labels_menu = self.menuBar().addMenu("&Labels")
+        self._action(labels_menu, "E&xtract frames…", self.labelling.choose_extraction)
+        self._action(labels_menu, "&Pseudo-label frames…", self.labelling.choose_pseudo_label)
+        labels_menu.addSeparator()
+        self._action(labels_menu, "&Import labels…", self.labelling.choose_label_import)
+        self._action(labels_menu, "E&xport dataset…", self.labelling.choose_dataset_export)
+        self._action(labels_menu, "&Validate a dataset folder…", self.labelling.choose_dataset_validation)
         help_menu = self.menuBar().addMenu("&Help")
         self._action(help_menu, "Open the log folder", self.open_log_folder)
         self._action(help_menu, "About Soccer Desktop", self.show_about)
@@ -161,6 +170,15 @@ class MainWindow(QMainWindow):
         """A non-blocking message box naming the problem and the fix."""
         log.warning("Shown to the user: %s", message)
         box = QMessageBox(QMessageBox.Icon.Warning, "Soccer Desktop", message, QMessageBox.StandardButton.Ok, self)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
+        self.statusBar().showMessage(message.splitlines()[0], 10000)
+        self.sig_message.emit(message)
+
+    def show_info(self, message: str) -> None:
+        """A non-blocking report (job summaries)."""
+        box = QMessageBox(QMessageBox.Icon.Information, "Soccer Desktop", message, QMessageBox.StandardButton.Ok,
+                          self)
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.open()
         self.statusBar().showMessage(message.splitlines()[0], 10000)
@@ -284,8 +302,8 @@ class MainWindow(QMainWindow):
             None,
         )
 
-    def _labels_changed(self, *_: object) -> None:
-        """An edit on the canvas: update the counts and re-rank the review queue."""
+    def labels_changed(self, *_: object) -> None:
+        """Boxes or frames changed (an edit, a job): update the counts and re-rank the review queue."""
         if self.project is not None:
             self.project_panel.show_project(
                 self.project.name, self.project.root, self.project.videos(), self.project.counts()
