@@ -56,6 +56,16 @@ def _cmd_video_add(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_video_relink(args: argparse.Namespace) -> int:
+    from soccer_desktop.project.store import Project
+    from soccer_desktop.video.library import relink_video
+
+    with Project.open(args.project_dir) as project:
+        video = relink_video(project, args.video_id, args.new_path)
+        print(f"Video {video.id} now points to {video.path}")
+    return 0
+
+
 def _cmd_gui(args: argparse.Namespace) -> int:
     from soccer_desktop.gui.app import run_gui
 
@@ -98,6 +108,11 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument("video", type=Path, metavar="VIDEO")
     add.add_argument("--events", type=Path, metavar="EVENTS_JSON", help="SoccerNet-style event file")
     add.set_defaults(func=_cmd_video_add)
+    relink = video_commands.add_parser("relink", help="point a moved video at its new location")
+    relink.add_argument("project_dir", type=Path, metavar="PROJECT_DIR")
+    relink.add_argument("video_id", type=int, metavar="VIDEO_ID")
+    relink.add_argument("new_path", type=Path, metavar="NEW_PATH")
+    relink.set_defaults(func=_cmd_video_relink)
 
     for module_name in COMMAND_MODULES:
         importlib.import_module(module_name).register(commands)

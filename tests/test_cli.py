@@ -53,3 +53,19 @@ def test_errors_are_one_clear_line_and_exit_2(tmp_path: Path, index_clip: Path, 
     assert "not valid JSON" in capsys.readouterr().err
     with Project.open(tmp_path / "p") as project:
         assert project.videos() == []  # the bad event file kept the video out too
+
+
+def test_video_relink_checks_it_is_the_same_video(tmp_path: Path, index_clip: Path, capsys) -> None:
+    moved = tmp_path / "clip.mp4"
+    moved.write_bytes(index_clip.read_bytes())
+    assert main(["video", "add", str(tmp_path / "p"), str(moved)]) == 0
+    new_place = moved.rename(tmp_path / "elsewhere.mp4")
+    other = tmp_path / "other.mp4"
+    from tests.media import write_index_clip
+
+    write_index_clip(other, frame_count=20)
+    assert main(["video", "relink", str(tmp_path / "p"), "1", str(other)]) == 2
+    assert "not the same video" in capsys.readouterr().err
+    assert main(["video", "relink", str(tmp_path / "p"), "1", str(new_place)]) == 0
+    with Project.open(tmp_path / "p") as project:
+        assert project.video(1).file_status() == "ok"

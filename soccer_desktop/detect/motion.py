@@ -26,7 +26,7 @@ from soccer_desktop.core.jobs import (
 )
 from soccer_desktop.detect.base import DetectorUnavailableError, pseudo_box
 from soccer_desktop.project.store import ClassId, NewBox, Video
-from soccer_desktop.video.extract import FrameGrabber
+from soccer_desktop.video.reader import VideoReader
 
 MOTION_LIMITS = (
     "Motion proposals only work with a fixed camera (panoramic rigs, tripods): a panning or zooming "
@@ -129,7 +129,7 @@ class MotionProposals:
                 "Motion proposals need the video a frame comes from; imported images have none. "
                 "Use RF-DETR for them."
             )
-        with FrameGrabber(video.path) as grabber:
+        with VideoReader(video.path) as grabber:
             samples = background_sample_indices(
                 grabber.keyframes, grabber.frame_count, video.fps, min(frame_indices), max(frame_indices)
             )

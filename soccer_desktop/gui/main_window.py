@@ -132,6 +132,7 @@ class MainWindow(QMainWindow):
         self._action(file_menu, "Open &video…", self.choose_video, "Ctrl+Shift+O")
         self.recent_videos_menu = file_menu.addMenu("Recent videos")
         self.import_events_action = self._action(file_menu, "Import &events…", self.choose_events)
+        self._action(file_menu, "&Relink a moved video…", self.choose_relink)
         file_menu.addSeparator()
         self._action(file_menu, "&Quit", self.close, QKeySequence.StandardKey.Quit)
         labels_menu = self.menuBar().addMenu("&Labels")
@@ -318,7 +319,7 @@ class MainWindow(QMainWindow):
         if status == "missing":
             self.show_error(
                 f"The video {video.path} is missing: it was moved or deleted. "
-                "Put it back, or open it from its new place with File › Open video."
+                "Put it back, or show where it is now with File › Relink a moved video…"
             )
             return
         if status == "changed":
@@ -328,6 +329,27 @@ class MainWindow(QMainWindow):
         self.workspace.setCurrentWidget(self.video_panel)
         self.video_panel.open_video(Path(video.path), start_frame)
         self.events_panel.set_events(self.project.events(video.id))
+
+    def choose_relink(self) -> None:
+        """Ask where each missing video of the project is now."""
+        if self.project is None:
+            return
+        missing = [video for video in self.project.videos() if video.file_status() == "missing"]
+        if not missing:
+            self.show_info("Every video of this project is where it was added.")
+        for video in missing:
+            path, _ = QFileDialog.getOpenFileName(self, f"Where is {Path(video.path).name} now?", "", VIDEO_FILTER)
+            if path:
+                self.relink_video(video.id, Path(path))
+
+    def relink_video(self, video_id: int, new_path: Path) -> None:
+        from soccer_desktop.video.library import relink_video
+
+        def run() -> None:
+            relink_video(self.project, video_id, new_path)
+            self.refresh_project()
+
+        self._run_guarded(run)
 
     def choose_events(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "Import events", "", "Event files (*.json);;All files (*)")

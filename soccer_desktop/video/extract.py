@@ -10,15 +10,13 @@ cancelled job keeps what it did and a second run only adds what is missing.
 
 from __future__ import annotations
 
-import bisect
 import time
 from collections import deque
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-import av
 import cv2
 import numpy as np
 
@@ -33,7 +31,7 @@ from soccer_desktop.core.jobs import (
 )
 from soccer_desktop.project.store import Event, Project, Video
 from soccer_desktop.video.frames import frame_image_path, write_jpeg
-from soccer_desktop.video.reader import VideoError
+from soccer_desktop.video.reader import VideoReader
 
 DEFAULT_QUALITY = 95
 DEFAULT_EVENT_EVERY = 5
@@ -135,104 +133,6 @@ def plan_extraction(video: Video, strategy: ExtractionStrategy, events: Iterable
 # --------------------------------------------------------------------------- decoding
 
 
-class FrameGrabber:
-    """Decodes chosen frames of a video in increasing order, converting only those to BGR.
-
-    Reading frames one by one with :class:`~soccer_desktop.video.reader.VideoReader` seeks back
-    to a keyframe for every gap and converts every frame it passes; converting costs about as
-    much as decoding, so extraction and background sampling decode forward here instead and
-    seek only when a keyframe lies between two wanted frames. Frame indices come from the
-    demuxed presentation timestamps, exactly as in the reader.
-    """
-
-    def __init__(self, path: Path | str) -> None:
-        self.path = Path(path)
-        if not self.path.is_file():
-            raise VideoError(
-                f"The video {self.path} is missing (moved or deleted). Relink it to its new location, then try again."
-            )
-        try:
-            self._container = av.open(str(self.path))
-            self._stream = self._container.streams.video[0]
-            self._pts, self.keyframes = self._index()
-        except (av.error.FFmpegError, OSError, ValueError, IndexError) as error:
-            raise VideoError(
-                f"{self.path.name} cannot be read as a video ({error}). Re-export or re-copy the file."
-            ) from error
-        self._stream.thread_type = "AUTO"
-
-    def _index(self) -> tuple[list[int], list[int]]:
-        pts: list[int] = []
-        keyframe_pts: list[int] = []
-        for packet in self._container.demux(self._stream):
-            if packet.pts is None or packet.size == 0:
-                continue
-            pts.append(packet.pts)
-            if packet.is_keyframe:
-                keyframe_pts.append(packet.pts)
-        pts.sort()
-        position = {value: index for index, value in enumerate(pts)}
-        return pts, sorted(position[value] for value in keyframe_pts) or [0]
-
-    @property
-    def frame_count(self) -> int:
-        return len(self._pts)
-
-    def _keyframe_at_or_before(self, index: int) -> int:
-        return self.keyframes[max(bisect.bisect_right(self.keyframes, index) - 1, 0)]
-
-    def grab(self, indices: Iterable[int]) -> Iterator[tuple[int, np.ndarray]]:
-        """Yield ``(index, bgr_image)`` for each wanted index (sorted, out-of-range ones dropped)."""
-        wanted = sorted({i for i in indices if 0 <= i < len(self._pts)})
-        position = -1  # index of the last frame decoded
-        frames: Iterator[av.VideoFrame] | None = None
-        for target in wanted:
-            keyframe = self._keyframe_at_or_before(target)
-            if frames is None or keyframe > position:
-                frames, position = self._seek(keyframe), keyframe - 1
-            while True:
-                frame, position = self._next(frames, position)
-                if position == target:
-                    yield target, frame.to_ndarray(format="bgr24")
-                    break
-                if position > target:
-                    # Timestamps led the seek past the target: start one keyframe earlier.
-                    if keyframe == 0:
-                        raise VideoError(
-                            f"Frame {target} of {self.path.name} cannot be located: its timestamps are "
-                            "broken. Re-encode the video (e.g. with ffmpeg) and add it again."
-                        )
-                    keyframe = self._keyframe_at_or_before(keyframe - 1)
-                    frames, position = self._seek(keyframe), keyframe - 1
-
-    def _seek(self, keyframe: int) -> Iterator[av.VideoFrame]:
-        self._container.seek(self._pts[keyframe], stream=self._stream, backward=True)
-        return iter(self._container.decode(self._stream))
-
-    def _next(self, frames: Iterator[av.VideoFrame], position: int) -> tuple[av.VideoFrame, int]:
-        try:
-            frame = next(frames)
-        except StopIteration:
-            raise VideoError(
-                f"{self.path.name} ended early: it is truncated or damaged after frame {position}. "
-                "Re-export or re-copy the file."
-            ) from None
-        except av.error.FFmpegError as error:
-            raise VideoError(f"{self.path.name} could not be decoded ({error}). The file is damaged.") from error
-        if frame.pts is None:
-            return frame, position + 1
-        return frame, min(bisect.bisect_left(self._pts, frame.pts), len(self._pts) - 1)
-
-    def close(self) -> None:
-        self._container.close()
-
-    def __enter__(self) -> FrameGrabber:
-        return self
-
-    def __exit__(self, *_: object) -> None:
-        self.close()
-
-
 # --------------------------------------------------------------------------- duplicates
 
 
@@ -325,7 +225,7 @@ def _extract_video(
     pending: deque[tuple[int, Future[None], bool]] = deque()  # (index, JPEG write, row exists)
     last: np.ndarray | None = None
     cancelled = False
-    with FrameGrabber(video.path) as grabber:
+    with VideoReader(video.path) as grabber:
         for index, image in grabber.grab(plan):
             if cancel():
                 cancelled = True  # stop decoding, but keep the frames already on their way to disk

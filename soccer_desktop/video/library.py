@@ -6,7 +6,7 @@ from pathlib import Path
 
 from soccer_desktop.project.store import Project, Video
 from soccer_desktop.video.events import parse_events
-from soccer_desktop.video.reader import probe
+from soccer_desktop.video.reader import VideoError, probe
 
 
 def add_video(project: Project, path: Path | str, events_path: Path | str | None = None) -> tuple[Video, int]:
@@ -29,3 +29,16 @@ def import_events(project: Project, video: Video, events_path: Path | str) -> in
     """Replace a video's events with those of an event file; returns how many were imported."""
     events = parse_events(events_path, video.fps, video.frame_count)
     return project.replace_events(video.id, events, str(events_path))
+
+
+def relink_video(project: Project, video_id: int, new_path: Path | str) -> Video:
+    """Point a moved video at its new file, after checking it is the same video (size, rate, frames)."""
+    video = project.video(video_id)
+    info = probe(new_path)
+    if (info.width, info.height, info.frame_count) != (video.width, video.height, video.frame_count):
+        raise VideoError(
+            f"{Path(new_path).name} is not the same video as {Path(video.path).name}: it is "
+            f"{info.width}×{info.height} with {info.frame_count} frames, the project's is "
+            f"{video.width}×{video.height} with {video.frame_count}. Choose the moved file itself."
+        )
+    return project.relink_video(video_id, info.path)

@@ -10,6 +10,7 @@ cannot shift the result. Sequential reads decode straight on.
 from __future__ import annotations
 
 import bisect
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -50,7 +51,10 @@ class VideoReader:
     def __init__(self, path: Path | str) -> None:
         self.path = Path(path)
         if not self.path.is_file():
-            raise VideoError(f"{self.path} does not exist. Check the path, or relink the moved video.")
+            raise VideoError(
+                f"The video {self.path} is missing (moved or deleted). Relink it to its new location "
+                "(File › Relink a moved video…, or soccer-desktop video relink), then try again."
+            )
         try:
             self._container = av.open(str(self.path))
         except (av.error.FFmpegError, OSError, ValueError) as error:
@@ -60,7 +64,7 @@ class VideoReader:
             if not streams:
                 raise _unreadable(self.path, "it has no video stream")
             self._stream = streams[0]
-            self._pts, self._keyframe_positions = self._index_packets()
+            self._pts, self.keyframes = self._index_packets()
             if not self._pts:
                 raise _unreadable(self.path, "it holds no frames")
             codec = self._stream.codec_context
@@ -109,24 +113,28 @@ class VideoReader:
         return self.info.frame_count
 
     def keyframe_at_or_before(self, index: int) -> int:
-        position = bisect.bisect_right(self._keyframe_positions, index) - 1
-        return self._keyframe_positions[max(position, 0)]
+        position = bisect.bisect_right(self.keyframes, index) - 1
+        return self.keyframes[max(position, 0)]
 
     def read(self, index: int) -> np.ndarray:
-        """The exact frame ``index`` (0-based)."""
+        """The exact frame ``index`` (0-based).
+
+        Frames decoded on the way are not converted to BGR (that costs about as
+        much as decoding), and reading forward never seeks back unless a
+        keyframe lies in between.
+        """
         index = self._check_index(index)
         if self._last is not None and self._last[0] == index:
             return self._last[1]
         start = None
         keyframe = self.keyframe_at_or_before(index)
         if not (0 <= self._next_index <= index and keyframe <= self._next_index):
-            # Decoding on from where we are is cheaper unless a keyframe lies in between.
             start = keyframe
             self._seek_to_keyframe(start)
         while True:
-            position, image = self._decode_next()
+            position, frame = self._decode_next()
             if position == index:
-                return image
+                return self._convert(position, frame)
             if position > index:
                 # Timestamps led the seek past the target: start again one keyframe earlier.
                 if start == 0:
@@ -137,6 +145,11 @@ class VideoReader:
                 start = self.keyframe_at_or_before((index if start is None else start) - 1)
                 self._seek_to_keyframe(start)
 
+    def grab(self, indices: Iterable[int]) -> Iterator[tuple[int, np.ndarray]]:
+        """``(index, frame)`` for each wanted index in increasing order (out-of-range ones dropped)."""
+        for index in sorted({i for i in indices if 0 <= i < self.info.frame_count}):
+            yield index, self.read(index)
+
     def read_near(self, index: int) -> tuple[int, np.ndarray]:
         """A cheap frame close to ``index``: the keyframe before it (for scrubbing while dragging)."""
         index = self._check_index(index)
@@ -144,7 +157,8 @@ class VideoReader:
         if self._last is not None and self._last[0] == keyframe:
             return self._last
         self._seek_to_keyframe(keyframe)
-        return self._decode_next()
+        position, frame = self._decode_next()
+        return position, self._convert(position, frame)
 
     def _check_index(self, index: int) -> int:
         if not 0 <= index < self.info.frame_count:
@@ -157,7 +171,7 @@ class VideoReader:
         self._decoder = self._container.decode(self._stream)
         self._next_index = -1
 
-    def _decode_next(self) -> tuple[int, np.ndarray]:
+    def _decode_next(self) -> tuple[int, av.VideoFrame]:
         if self._decoder is None:
             self._seek_to_keyframe(0)
         assert self._decoder is not None
@@ -171,10 +185,13 @@ class VideoReader:
         except av.error.FFmpegError as error:
             raise VideoError(f"{self.path.name} could not be decoded ({error}). The file is damaged.") from error
         position = self._position_of(frame.pts)
+        self._next_index = position + 1
+        return position, frame
+
+    def _convert(self, position: int, frame: av.VideoFrame) -> np.ndarray:
         image = frame.to_ndarray(format="bgr24")
         self._last = (position, image)
-        self._next_index = position + 1
-        return position, image
+        return image
 
     def _position_of(self, pts: int | None) -> int:
         if pts is None:

@@ -13,10 +13,10 @@ import pytest
 from soccer_desktop.core.errors import UserError
 from soccer_desktop.core.jobs import JobCancelled, Progress
 from soccer_desktop.project.store import NewEvent, Project, Video
+from soccer_desktop.video.reader import VideoReader
 from soccer_desktop.video.extract import (
     ExtractionError,
     ExtractionStrategy,
-    FrameGrabber,
     changed_fraction,
     extract_frames,
     plan_extraction,
@@ -81,9 +81,9 @@ def test_bad_strategies_are_user_errors_that_name_the_fix(strategy: ExtractionSt
 # ------------------------------------------------------------------- decoding
 
 
-def test_grabber_returns_exactly_the_asked_frames_across_b_frames_and_gops(index_clip: Path) -> None:
+def test_reader_grabs_exactly_the_asked_frames_across_b_frames_and_gops(index_clip: Path) -> None:
     wanted = [299, 0, 7, 100, 249, 250, 251, 7, 10_000]
-    with FrameGrabber(index_clip) as grabber:
+    with VideoReader(index_clip) as grabber:
         got = [(index, read_index(image)) for index, image in grabber.grab(wanted)]
     assert got == [(i, i) for i in [0, 7, 100, 249, 250, 251, 299]]
 

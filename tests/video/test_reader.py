@@ -62,7 +62,7 @@ def test_non_video_file_gets_a_clear_message(tmp_path: Path) -> None:
 
 
 def test_missing_file_gets_a_clear_message(tmp_path: Path) -> None:
-    with pytest.raises(VideoError, match="does not exist"):
+    with pytest.raises(VideoError, match="is missing .moved or deleted.. Relink"):
         probe(tmp_path / "gone.mp4")
 
 
