@@ -125,7 +125,7 @@ def plan_split(
             break
         level += 1
     if level and valid + test > 0:
-        sizes = [f"{seconds:g} s of video"] if lengths else []
+        sizes = [f"{seconds:.2g} s of video"] if lengths else []
         if any(key[0] == NO_VIDEO for key in members):
             sizes.append(f"{per_block} imported images")
         warnings.append(
