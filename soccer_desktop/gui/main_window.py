@@ -26,7 +26,6 @@ from soccer_desktop.gui.job_runner import Job, JobRunner, JobStatusWidget
 from soccer_desktop.gui.labelling_actions import LabellingActions
 from soccer_desktop.gui.project_panel import ProjectPanel
 from soccer_desktop.gui.review_panel import ReviewPanel
-from soccer_desktop.gui.video_panel import VideoPanel
 from soccer_desktop.gui.welcome import WelcomePage
 from soccer_desktop.project.store import Project, Video
 from soccer_desktop.settings import Settings
@@ -34,9 +33,10 @@ from soccer_desktop.video import VIDEO_SUFFIXES
 
 if TYPE_CHECKING:
     from soccer_desktop.gui.canvas.canvas_panel import CanvasPanel
+    from soccer_desktop.gui.video_panel import VideoPanel
 
 log = logging.getLogger(__name__)
-ANNOTATE_TAB = 1
+VIDEO_TAB, ANNOTATE_TAB = 0, 1
 VIDEO_FILTER = "Videos (" + " ".join(f"*{suffix}" for suffix in VIDEO_SUFFIXES) + ");;All files (*)"
 
 
@@ -58,10 +58,11 @@ class MainWindow(QMainWindow):
         self.labelling = LabellingActions(self)
 
         self.welcome = WelcomePage()
-        self.video_panel = VideoPanel()
-        self._canvas_panel: CanvasPanel | None = None  # built when first needed: it costs start-up time
+        # The two work panels are built when first needed: their widgets cost start-up time.
+        self._video_panel: VideoPanel | None = None
+        self._canvas_panel: CanvasPanel | None = None
         self.workspace = QTabWidget()
-        self.workspace.addTab(self.video_panel, "Video")
+        self.workspace.addTab(QWidget(), "Video")
         self.workspace.addTab(QWidget(), "Annotate")
         self.workspace.currentChanged.connect(self._tab_changed)
         self.pages = QStackedWidget()
@@ -83,10 +84,21 @@ class MainWindow(QMainWindow):
         self.welcome.sig_open_project.connect(self.choose_project)
         self.welcome.sig_open_video.connect(self.choose_video)
         self.project_panel.sig_video_chosen.connect(self.show_video)
-        self.events_panel.sig_jump.connect(self.video_panel.seek)
-        self.events_panel.sig_markers_changed.connect(self.video_panel.set_markers)
-        self.video_panel.sig_error.connect(self.show_error)
         self.review_panel.sig_open_frame.connect(self.open_frame)
+
+    @property
+    def video_panel(self) -> VideoPanel:
+        """The video player, created (and wired) on first use."""
+        if self._video_panel is None:
+            from soccer_desktop.gui.video_panel import VideoPanel
+
+            panel = VideoPanel()
+            self.events_panel.sig_jump.connect(panel.seek)
+            self.events_panel.sig_markers_changed.connect(panel.set_markers)
+            panel.sig_error.connect(self.show_error)
+            self._video_panel = panel
+            self._install_tab(VIDEO_TAB, panel, "Video")
+        return self._video_panel
 
     @property
     def canvas_panel(self) -> CanvasPanel:
@@ -100,20 +112,24 @@ class MainWindow(QMainWindow):
             canvas.sig_reviewed_changed.connect(self.labels_changed)
             canvas.sig_error.connect(lambda message: self.statusBar().showMessage(message, 10000))
             self._canvas_panel = canvas
-            current = self.workspace.currentIndex()
-            self.workspace.blockSignals(True)
-            placeholder = self.workspace.widget(ANNOTATE_TAB)
-            self.workspace.removeTab(ANNOTATE_TAB)
-            self.workspace.insertTab(ANNOTATE_TAB, canvas, "Annotate")
-            self.workspace.setCurrentIndex(current)
-            self.workspace.blockSignals(False)
-            placeholder.deleteLater()
+            self._install_tab(ANNOTATE_TAB, canvas, "Annotate")
             canvas.set_project(self.project)
         return self._canvas_panel
 
+    def _install_tab(self, index: int, widget: QWidget, title: str) -> None:
+        """Put a freshly built panel in place of its tab's placeholder, keeping the current tab."""
+        current = self.workspace.currentIndex()
+        self.workspace.blockSignals(True)
+        placeholder = self.workspace.widget(index)
+        self.workspace.removeTab(index)
+        self.workspace.insertTab(index, widget, title)
+        self.workspace.setCurrentIndex(current)
+        self.workspace.blockSignals(False)
+        placeholder.deleteLater()
+
     def _tab_changed(self, index: int) -> None:
-        if index == ANNOTATE_TAB:
-            self.workspace.setCurrentWidget(self.canvas_panel)
+        panel = {VIDEO_TAB: lambda: self.video_panel, ANNOTATE_TAB: lambda: self.canvas_panel}[index]()
+        self.workspace.setCurrentWidget(panel)
 
     def _add_dock(self, title: str, widget: object, area: Qt.DockWidgetArea) -> QDockWidget:
         dock = QDockWidget(title, self)
@@ -403,7 +419,8 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.jobs.cancel_all()
-        self.video_panel.close_video()
+        if self._video_panel is not None:
+            self._video_panel.close_video()
         if self._canvas_panel is not None:
             self._canvas_panel.set_project(None)
         if self.project is not None:

@@ -118,7 +118,8 @@ def test_demo_project_is_built_in_the_background_then_opened(qtbot, window: Main
     assert window.settings.recent_projects[0] == str(window.project.root)
 
 
-def test_annotate_tab_builds_the_canvas_on_first_visit(qtbot, window: MainWindow, tmp_path: Path) -> None:
+def test_work_panels_are_built_on_first_visit(qtbot, window: MainWindow, tmp_path: Path) -> None:
+    assert window._video_panel is None and window._canvas_panel is None  # the window starts light
     Project.create(tmp_path / "p").close()
     window.open_project(tmp_path / "p")
     assert window._canvas_panel is None
@@ -127,3 +128,6 @@ def test_annotate_tab_builds_the_canvas_on_first_visit(qtbot, window: MainWindow
     assert window._canvas_panel is not None
     assert window.workspace.currentWidget() is window.canvas_panel
     assert window.canvas_panel.project is window.project
+    assert window._video_panel is None
+    window.workspace.setCurrentIndex(0)
+    assert window.workspace.currentWidget() is window._video_panel is not None
