@@ -9,7 +9,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QDoubleSpinBox,
     QFileDialog,
     QFormLayout,
@@ -22,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from soccer_desktop.dataset.export import ExportFormat
+from soccer_desktop.gui.form_widgets import dialog_buttons
 from soccer_desktop.dataset.label_import import IMPORT_FORMATS, VIDEO_FORMATS
 from soccer_desktop.video import VIDEO_SUFFIXES
 
@@ -60,14 +60,6 @@ class _PathField(QWidget):
         return Path(text) if text else None
 
 
-def _buttons(dialog: QDialog, ok_text: str) -> QDialogButtonBox:
-    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-    buttons.button(QDialogButtonBox.StandardButton.Ok).setText(ok_text)
-    buttons.accepted.connect(dialog.accept)
-    buttons.rejected.connect(dialog.reject)
-    return buttons
-
-
 @dataclass(frozen=True)
 class ImportRequest:
     source: Path
@@ -97,7 +89,7 @@ class ImportLabelsDialog(QDialog):
         form.addRow(self.reviewed_check)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
-        layout.addWidget(_buttons(self, "Import"))
+        layout.addWidget(dialog_buttons(self, "Import"))
         self.format_box.currentTextChanged.connect(self._sync)
         self._sync(self.format_box.currentText())
 
@@ -155,7 +147,7 @@ class ExportDatasetDialog(QDialog):
         form.addRow(self.pseudo_check, self.pseudo_spin)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
-        layout.addWidget(_buttons(self, "Export"))
+        layout.addWidget(dialog_buttons(self, "Export"))
 
     @staticmethod
     def _share(value: float) -> QDoubleSpinBox:

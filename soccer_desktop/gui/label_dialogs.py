@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QDoubleSpinBox,
     QFileDialog,
     QFormLayout,
@@ -31,6 +30,7 @@ from soccer_desktop.detect.motion import MOTION_LIMITS
 from soccer_desktop.detect.pseudo_label import FrameScope
 from soccer_desktop.detect.rfdetr_backend import DEFAULT_CONFIDENCE, MODEL_SIZES
 from soccer_desktop.detect.sahi_slicing import SahiSettings
+from soccer_desktop.gui.form_widgets import dialog_buttons
 from soccer_desktop.project.store import Video
 from soccer_desktop.video.extract import DEFAULT_MIN_CHANGE, DEFAULT_QUALITY, ExtractionStrategy
 
@@ -103,14 +103,10 @@ class ExtractDialog(QDialog):
         form.addRow(self.range_check, _row(self.range_start, QLabel("to"), self.range_stop))
         form.addRow("JPEG quality", self.quality_spin)
         form.addRow("Skip near-duplicates below", self.change_spin)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Extract")
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(QLabel("A second run only adds frames that are missing."))
-        layout.addWidget(buttons)
+        layout.addWidget(dialog_buttons(self, "Extract"))
 
     def strategy(self) -> ExtractionStrategy:
         labels = tuple(label.strip() for label in self.labels_edit.text().split(",") if label.strip())
@@ -171,14 +167,10 @@ class PseudoLabelDialog(QDialog):
         form.addRow("Confidence threshold", self.confidence_spin)
         form.addRow("Videos", self.video_box)
         form.addRow(self.unlabelled_check)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Pseudo-label")
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(QLabel("Reviewed frames and manual boxes are never changed; a cancelled run resumes."))
-        layout.addWidget(buttons)
+        layout.addWidget(dialog_buttons(self, "Pseudo-label"))
         self._rfdetr_widgets = (self.model_box, self.weights_edit, browse, self.sahi_check, self.slice_spin,
                                 self.overlap_spin, self.full_frame_check, self.confidence_spin)
         self.detector_box.currentIndexChanged.connect(self._sync)
