@@ -34,6 +34,8 @@ from soccer_desktop.video import VIDEO_SUFFIXES
 if TYPE_CHECKING:
     from soccer_desktop.gui.canvas.canvas_panel import CanvasPanel
     from soccer_desktop.gui.video_panel import VideoPanel
+    from soccer_desktop.gui.wizard.runs_panel import RunsPanel
+    from soccer_desktop.gui.wizard.runs_panel import RunsPanel
 
 log = logging.getLogger(__name__)
 VIDEO_TAB, ANNOTATE_TAB = 0, 1
@@ -75,7 +77,12 @@ class MainWindow(QMainWindow):
         self.review_panel = ReviewPanel(self.jobs)
         self._add_dock("Project", self.project_panel, Qt.DockWidgetArea.LeftDockWidgetArea)
         self._add_dock("Review queue", self.review_panel, Qt.DockWidgetArea.LeftDockWidgetArea)
-        self._add_dock("Events", self.events_panel, Qt.DockWidgetArea.RightDockWidgetArea)
+        events_dock = self._add_dock("Events", self.events_panel, Qt.DockWidgetArea.RightDockWidgetArea)
+        self._runs_panel: RunsPanel | None = None  # built when its tab is first shown
+        self.runs_dock = self._add_dock("Training runs", QWidget(), Qt.DockWidgetArea.RightDockWidgetArea)
+        self.tabifyDockWidget(events_dock, self.runs_dock)
+        events_dock.raise_()
+        self.runs_dock.visibilityChanged.connect(lambda visible: visible and self.runs_panel)
         self.statusBar().addPermanentWidget(JobStatusWidget(self.jobs))
 
         self._build_menus()
@@ -115,6 +122,37 @@ class MainWindow(QMainWindow):
             self._install_tab(ANNOTATE_TAB, canvas, "Annotate")
             canvas.set_project(self.project)
         return self._canvas_panel
+
+    @property
+    def runs_panel(self) -> RunsPanel:
+        """The list of training runs, created (and wired) on first use."""
+        if self._runs_panel is None:
+            from soccer_desktop.gui.wizard.runs_panel import RunsPanel
+
+            panel = RunsPanel()
+            panel.sig_new_training.connect(self.open_training_wizard)
+            panel.sig_message.connect(self.show_error)
+            self._runs_panel = panel
+            placeholder = self.runs_dock.widget()
+            self.runs_dock.setWidget(panel)
+            placeholder.deleteLater()
+            panel.show_project(self.project.root if self.project is not None else None)
+        return self._runs_panel
+
+    def show_runs(self) -> None:
+        self.runs_dock.show()
+        self.runs_dock.raise_()
+        self.runs_panel.refresh()
+
+    def open_training_wizard(self) -> QWidget:
+        """The training wizard (not modal) for the open project; new runs appear in the runs list."""
+        from soccer_desktop.gui.wizard.wizard import open_training_wizard
+
+        wizard = open_training_wizard(parent=self, project_root=self.project.root if self.project else None,
+                                      jobs=self.jobs)
+        wizard.sig_run_started.connect(lambda _run_dir: self.show_runs())
+        wizard.sig_message.connect(self.show_error)
+        return wizard
 
     def _install_tab(self, index: int, widget: QWidget, title: str) -> None:
         """Put a freshly built panel in place of its tab's placeholder, keeping the current tab."""
@@ -158,6 +196,9 @@ class MainWindow(QMainWindow):
         self._action(labels_menu, "&Import labels…", self.labelling.choose_label_import)
         self._action(labels_menu, "E&xport dataset…", self.labelling.choose_dataset_export)
         self._action(labels_menu, "&Validate a dataset folder…", self.labelling.choose_dataset_validation)
+        training_menu = self.menuBar().addMenu("&Training")
+        self._action(training_menu, "&New training run…", self.open_training_wizard)
+        self._action(training_menu, "Training &runs", self.show_runs)
         help_menu = self.menuBar().addMenu("&Help")
         self._action(help_menu, "Open the log folder", self.open_log_folder)
         self._action(help_menu, "About Soccer Desktop", self.show_about)
@@ -232,6 +273,8 @@ class MainWindow(QMainWindow):
         self.project = project
         if self._canvas_panel is not None:
             self._canvas_panel.set_project(project)
+        if self._runs_panel is not None:
+            self._runs_panel.show_project(project.root)
         self.settings.remember_project(project.root)
         self.settings.welcome_seen = True
         self._save_settings()
@@ -423,6 +466,8 @@ class MainWindow(QMainWindow):
             self._video_panel.close_video()
         if self._canvas_panel is not None:
             self._canvas_panel.set_project(None)
+        if self._runs_panel is not None:
+            self._runs_panel.shutdown()
         if self.project is not None:
             self.project.close()
             self.project = None

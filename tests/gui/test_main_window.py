@@ -131,3 +131,15 @@ def test_work_panels_are_built_on_first_visit(qtbot, window: MainWindow, tmp_pat
     assert window._video_panel is None
     window.workspace.setCurrentIndex(0)
     assert window.workspace.currentWidget() is window._video_panel is not None
+
+
+def test_training_menu_opens_the_wizard_and_the_runs_list(qtbot, window: MainWindow, tmp_path: Path) -> None:
+    Project.create(tmp_path / "p").close()
+    window.open_project(tmp_path / "p")
+    assert window._runs_panel is None
+    window.show_runs()
+    assert window.runs_dock.widget() is window.runs_panel
+    assert window.runs_panel.project_root == window.project.root
+    wizard = window.open_training_wizard()
+    assert wizard.isVisible()
+    wizard.close()
