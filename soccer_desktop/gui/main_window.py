@@ -27,7 +27,7 @@ from soccer_desktop.gui.labelling_actions import LabellingActions
 from soccer_desktop.gui.project_panel import ProjectPanel
 from soccer_desktop.gui.review_panel import ReviewPanel
 from soccer_desktop.gui.welcome import WelcomePage
-from soccer_desktop.project.store import Project, Video
+from soccer_desktop.project.store import INTERACTIVE_BUSY_TIMEOUT_MS, Project, Video
 from soccer_desktop.settings import Settings
 from soccer_desktop.video import VIDEO_SUFFIXES
 
@@ -263,7 +263,9 @@ class MainWindow(QMainWindow):
             self.open_project(Path(folder))
 
     def open_project(self, folder: Path) -> None:
-        self._run_guarded(lambda: self._set_project(Project.open(folder)))
+        # The window's own connection gives up on a lock after a second: a clear "busy" message
+        # beats a frozen window (jobs keep the longer default on their own connections).
+        self._run_guarded(lambda: self._set_project(Project.open(folder, INTERACTIVE_BUSY_TIMEOUT_MS)))
 
     def _set_project(self, project: Project) -> None:
         if self.project is not None:

@@ -22,6 +22,7 @@ from soccer_desktop.project.schema import MIGRATIONS, SCHEMA_VERSION
 
 DB_NAME = "project.db"
 BUSY_TIMEOUT_MS = 5000
+INTERACTIVE_BUSY_TIMEOUT_MS = 1000  # the GUI's own connection: say "busy" fast rather than freeze
 
 
 class ProjectError(UserError):
@@ -197,8 +198,12 @@ class Project:
         return project
 
     @classmethod
-    def open(cls, root: Path | str) -> Project:
-        """Open an existing project, upgrading its schema if it is older than this app's."""
+    def open(cls, root: Path | str, busy_timeout_ms: int | None = None) -> Project:
+        """Open an existing project, upgrading its schema if it is older than this app's.
+
+        ``busy_timeout_ms`` is how long a write waits for another connection's lock
+        before it fails with :class:`ProjectLockedError` (default ``BUSY_TIMEOUT_MS``).
+        """
         root = Path(root).expanduser().resolve()
         if not root.is_dir():
             raise ProjectError(f"{root} is not a folder. Choose a project folder (it holds {DB_NAME}).")
@@ -207,7 +212,7 @@ class Project:
                 f"{root} is not a Soccer Desktop project: it has no {DB_NAME}. "
                 "Choose the project folder itself, or create a new project there."
             )
-        return cls._connect(root)
+        return cls._connect(root, busy_timeout_ms)
 
     @classmethod
     def open_or_create(cls, root: Path | str) -> Project:
@@ -215,11 +220,12 @@ class Project:
         return cls.open(root) if (root / DB_NAME).is_file() else cls.create(root)
 
     @classmethod
-    def _connect(cls, root: Path) -> Project:
+    def _connect(cls, root: Path, busy_timeout_ms: int | None = None) -> Project:
         db_path = root / DB_NAME
+        busy_timeout_ms = BUSY_TIMEOUT_MS if busy_timeout_ms is None else busy_timeout_ms
         try:
             connection = sqlite3.connect(
-                db_path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None
+                db_path, timeout=busy_timeout_ms / 1000, isolation_level=None
             )
         except sqlite3.Error as error:
             raise _explain(error, db_path) from error
@@ -232,7 +238,7 @@ class Project:
                     f"The project {root} was made by a newer Soccer Desktop (schema {version}, "
                     f"this app reads up to {SCHEMA_VERSION}). Update Soccer Desktop to open it."
                 )
-            connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            connection.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
             connection.execute("PRAGMA journal_mode = WAL")
             connection.execute("PRAGMA synchronous = FULL")
             connection.execute("PRAGMA foreign_keys = ON")

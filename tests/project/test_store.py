@@ -125,14 +125,16 @@ def test_old_schema_is_migrated(tmp_path: Path) -> None:
         assert project.counts()["frames"] == 0
 
 
-def test_second_writer_gets_a_clear_locked_message(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("soccer_desktop.project.store.BUSY_TIMEOUT_MS", 100)
-    with Project.create(tmp_path / "p") as first, Project.open(tmp_path / "p") as second:
-        second._db.execute("PRAGMA busy_timeout = 100")
+def test_second_writer_gets_a_clear_locked_message_after_its_busy_timeout(tmp_path: Path) -> None:
+    import time
+
+    with Project.create(tmp_path / "p") as first, Project.open(tmp_path / "p", busy_timeout_ms=300) as second:
         with first.transaction():
+            started = time.monotonic()
             _frame(first, "x.jpg")
             with pytest.raises(ProjectLockedError, match="another Soccer Desktop window or process"):
                 _frame(second, "y.jpg")
+            assert 0.25 < time.monotonic() - started < 3
         assert [f.image_path for f in second.frames()] == ["frames/x.jpg"]
 
 
