@@ -35,7 +35,6 @@ if TYPE_CHECKING:
     from soccer_desktop.gui.canvas.canvas_panel import CanvasPanel
     from soccer_desktop.gui.video_panel import VideoPanel
     from soccer_desktop.gui.wizard.runs_panel import RunsPanel
-    from soccer_desktop.gui.wizard.runs_panel import RunsPanel
 
 log = logging.getLogger(__name__)
 VIDEO_TAB, ANNOTATE_TAB = 0, 1
