@@ -97,6 +97,44 @@ MIGRATIONS: list[str] = [
     ALTER TABLE boxes_new RENAME TO boxes;
     CREATE INDEX boxes_by_frame ON boxes(frame_id);
     """,
+    # 2 -> 3: match analysis. A detector run over a video (or a frame range of it) and every
+    # detection it made, keyed for fast per-frame reads during playback. Tracking writes
+    # track_id/team/flags in place (flags: 1 = ghost ball, 2 = interpolated); interpolated
+    # balls are rows of their own with score NULL. team: 0/1, 2 = other (referee), NULL unknown.
+    """
+    CREATE TABLE analyses (
+        id            INTEGER PRIMARY KEY AUTOINCREMENT,
+        video_id      INTEGER NOT NULL REFERENCES videos(id) ON DELETE CASCADE,
+        name          TEXT NOT NULL,
+        detector      TEXT NOT NULL,
+        settings_json TEXT NOT NULL DEFAULT '{}',
+        status        TEXT NOT NULL DEFAULT 'running'
+                      CHECK (status IN ('running', 'cancelled', 'failed', 'done')),
+        created_at    TEXT NOT NULL DEFAULT (datetime('now')),
+        finished_at   TEXT
+    );
+    CREATE INDEX analyses_by_video ON analyses(video_id);
+    CREATE TABLE analysis_frames (
+        analysis_id INTEGER NOT NULL REFERENCES analyses(id) ON DELETE CASCADE,
+        frame_index INTEGER NOT NULL,
+        PRIMARY KEY (analysis_id, frame_index)
+    ) WITHOUT ROWID;
+    CREATE TABLE detections (
+        analysis_id INTEGER NOT NULL REFERENCES analyses(id) ON DELETE CASCADE,
+        frame_index INTEGER NOT NULL,
+        seq         INTEGER NOT NULL,
+        class_id    INTEGER NOT NULL CHECK (class_id IN (1, 2)),
+        x           REAL NOT NULL,
+        y           REAL NOT NULL,
+        w           REAL NOT NULL,
+        h           REAL NOT NULL,
+        score       REAL,
+        track_id    INTEGER,
+        team        INTEGER,
+        flags       INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (analysis_id, frame_index, seq)
+    ) WITHOUT ROWID;
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
