@@ -135,6 +135,44 @@ MIGRATIONS: list[str] = [
         PRIMARY KEY (analysis_id, frame_index, seq)
     ) WITHOUT ROWID;
     """,
+    # evaluations: a detection source scored on a dataset split, its detections (computed once at a low
+    # confidence, keyed by the dataset's COCO image id) and review requests ("send to review" from the
+    # error browser: the frame tops the review queue with the reason until it is reviewed again).
+    """
+    CREATE TABLE evaluations (
+        id            INTEGER PRIMARY KEY AUTOINCREMENT,
+        run_id        INTEGER REFERENCES runs(id) ON DELETE CASCADE,
+        name          TEXT NOT NULL,
+        source_kind   TEXT NOT NULL CHECK (source_kind IN ('checkpoint', 'detections', 'detector')),
+        source        TEXT NOT NULL,
+        source_hash   TEXT NOT NULL,
+        dataset_dir   TEXT NOT NULL,
+        dataset_hash  TEXT NOT NULL,
+        split         TEXT NOT NULL,
+        settings_json TEXT NOT NULL DEFAULT '{}',
+        cache_key     TEXT NOT NULL UNIQUE,
+        seconds       REAL NOT NULL,
+        metrics_json  TEXT NOT NULL DEFAULT '{}',
+        created_at    TEXT NOT NULL DEFAULT (datetime('now'))
+    );
+    CREATE TABLE evaluation_detections (
+        evaluation_id INTEGER NOT NULL REFERENCES evaluations(id) ON DELETE CASCADE,
+        seq           INTEGER NOT NULL,
+        image_id      INTEGER NOT NULL,
+        class_id      INTEGER NOT NULL CHECK (class_id IN (1, 2)),
+        x             REAL NOT NULL,
+        y             REAL NOT NULL,
+        w             REAL NOT NULL,
+        h             REAL NOT NULL,
+        score         REAL NOT NULL,
+        PRIMARY KEY (evaluation_id, seq)
+    ) WITHOUT ROWID;
+    CREATE TABLE review_requests (
+        frame_id     INTEGER PRIMARY KEY REFERENCES frames(id) ON DELETE CASCADE,
+        reason       TEXT NOT NULL,
+        requested_at TEXT NOT NULL DEFAULT (datetime('now'))
+    );
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
