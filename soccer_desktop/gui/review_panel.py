@@ -147,6 +147,10 @@ class ReviewPanel(QWidget):
             for column, text in enumerate(cells):
                 cell = QTableWidgetItem(text)
                 cell.setData(Qt.ItemDataRole.UserRole, frame.id)
+                if item.requested:  # sent back from the results viewer: stands out at the top
+                    font = cell.font()
+                    font.setBold(True)
+                    cell.setFont(font)
                 self.table.setItem(row, column, cell)
         self.next_button.setEnabled(any(not item.frame.reviewed for item in items))
         self.sig_ranked.emit()

@@ -4,7 +4,9 @@ Frames with a ball candidate come first (the ball is rare, small and what the
 model most needs), then frames by a score that grows with uncertain boxes
 (pseudo scores 0.1–0.4), with disagreement between two detectors' pseudo boxes
 on the frame, and with disagreement with neighbouring frames of the same video
-(a ball or players that appear in one frame and vanish in the next). Qt-free:
+(a ball or players that appear in one frame and vanish in the next). Frames
+sent back from the results viewer's error browser (:func:`request_review`)
+come before all of them, with the reason, until they are reviewed again. Qt-free:
 the review panel shows :func:`rank_frames` and opens :func:`next_to_review`.
 It reads every box of the chosen frames, so call it off the GUI thread on big
 projects.
@@ -12,8 +14,8 @@ projects.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from itertools import combinations
 
 from soccer_desktop.project.store import Box, BoxSource, ClassId, Frame, Project
@@ -42,6 +44,7 @@ class ReviewItem:
     detector_disagreement: float  # 0..1: share of pseudo boxes the other detector did not find
     neighbour_disagreement: float  # 0..1
     reasons: tuple[str, ...]
+    requested: bool = False  # sent to review (from the error browser): first in the queue
 
 
 @dataclass(frozen=True)
@@ -67,6 +70,7 @@ def rank_frames(project: Project, review_filter: ReviewFilter = ReviewFilter()) 
     boxes = {frame.id: project.boxes(frame.id) for frame in frames}
     fps = {video.id: video.fps for video in project.videos()}
     neighbours = _neighbour_disagreement(frames, boxes, fps)
+    requests = review_requests(project)
     items = []
     for frame in frames:
         frame_boxes = boxes[frame.id]
@@ -74,9 +78,37 @@ def rank_frames(project: Project, review_filter: ReviewFilter = ReviewFilter()) 
             continue
         if review_filter.has_ball is not None and _has_ball(frame_boxes) != review_filter.has_ball:
             continue
-        items.append(_item(frame, frame_boxes, neighbours.get(frame.id, 0.0)))
-    items.sort(key=lambda item: (item.has_ball_candidate, item.score, -item.frame.id), reverse=True)
+        item = _item(frame, frame_boxes, neighbours.get(frame.id, 0.0))
+        reason = requests.get(frame.id) if not frame.reviewed else None
+        if reason is not None:
+            item = replace(item, requested=True, reasons=(f"sent to review: {reason}", *item.reasons))
+        items.append(item)
+    items.sort(key=lambda item: (item.requested, item.has_ball_candidate, item.score, -item.frame.id), reverse=True)
     return items
+
+
+def request_review(project: Project, requests: Mapping[int, str]) -> int:
+    """Send frames back to review, each with its reason, in one transaction; returns how many.
+
+    The frames become unreviewed (so a questioned label stays out of exports until a person
+    looks again) and head the queue until they are marked reviewed.
+    """
+    with project.transaction() as db:
+        for frame_id, reason in requests.items():
+            db.execute("UPDATE frames SET reviewed = 0 WHERE id = ?", (frame_id,))
+            db.execute(
+                "INSERT INTO review_requests(frame_id, reason) VALUES (?, ?) ON CONFLICT(frame_id) DO UPDATE "
+                "SET reason = excluded.reason, requested_at = datetime('now')",
+                (frame_id, reason),
+            )
+    return len(requests)
+
+
+def review_requests(project: Project) -> dict[int, str]:
+    """Frame id → reason of every frame sent to review (reviewed ones included: the queue skips those)."""
+    with project.transaction() as db:
+        rows = db.execute("SELECT frame_id, reason FROM review_requests").fetchall()
+    return {int(row[0]): str(row[1]) for row in rows}
 
 
 def next_to_review(project: Project, review_filter: ReviewFilter = ReviewFilter()) -> ReviewItem | None:

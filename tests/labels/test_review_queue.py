@@ -100,3 +100,25 @@ def test_counts_at_a_glance(project: Project) -> None:
     counts = review_counts(project)
     assert (counts.frames, counts.pseudo_labelled, counts.reviewed) == (3, 1, 1)
     assert counts.boxes == {ClassId.PLAYER: 2, ClassId.BALL: 1}
+
+
+def test_frames_sent_to_review_head_the_queue_with_their_reason_until_reviewed(project: Project) -> None:
+    from soccer_desktop.labels.review_queue import request_review, review_requests
+
+    ball = _frame(project, "ball")
+    project.add_boxes(ball.id, [_pseudo(ClassId.BALL, 50, 0.5)])
+    checked = _frame(project, "checked")
+    project.add_boxes(checked.id, [NewBox(ClassId.PLAYER, 10, 10, 20, 40)])
+    project.set_reviewed(checked.id)
+    assert [item.frame.id for item in rank_frames(project)] == [ball.id]
+
+    assert request_review(project, {checked.id: "ghost ball (score 0.81)"}) == 1
+    ranked = rank_frames(project)
+    assert [item.frame.id for item in ranked] == [checked.id, ball.id]
+    assert ranked[0].requested and ranked[0].reasons[0] == "sent to review: ghost ball (score 0.81)"
+    assert not project.frame(checked.id).reviewed
+    assert next_to_review(project).frame.id == checked.id
+
+    project.set_reviewed(checked.id)  # a person looked again: the request no longer ranks it
+    assert [item.frame.id for item in rank_frames(project)] == [ball.id]
+    assert review_requests(project) == {checked.id: "ghost ball (score 0.81)"}
