@@ -33,11 +33,12 @@ from soccer_desktop.video import VIDEO_SUFFIXES
 
 if TYPE_CHECKING:
     from soccer_desktop.gui.canvas.canvas_panel import CanvasPanel
+    from soccer_desktop.gui.results.results_panel import ResultsPanel
     from soccer_desktop.gui.video_panel import VideoPanel
     from soccer_desktop.gui.wizard.runs_panel import RunsPanel
 
 log = logging.getLogger(__name__)
-VIDEO_TAB, ANNOTATE_TAB = 0, 1
+VIDEO_TAB, ANNOTATE_TAB, RESULTS_TAB = 0, 1, 2
 VIDEO_FILTER = "Videos (" + " ".join(f"*{suffix}" for suffix in VIDEO_SUFFIXES) + ");;All files (*)"
 
 
@@ -62,9 +63,11 @@ class MainWindow(QMainWindow):
         # The two work panels are built when first needed: their widgets cost start-up time.
         self._video_panel: VideoPanel | None = None
         self._canvas_panel: CanvasPanel | None = None
+        self._results_panel: ResultsPanel | None = None
         self.workspace = QTabWidget()
         self.workspace.addTab(QWidget(), "Video")
         self.workspace.addTab(QWidget(), "Annotate")
+        self.workspace.addTab(QWidget(), "Results")
         self.workspace.currentChanged.connect(self._tab_changed)
         self.pages = QStackedWidget()
         self.pages.addWidget(self.welcome)
@@ -138,6 +141,24 @@ class MainWindow(QMainWindow):
             panel.show_project(self.project.root if self.project is not None else None)
         return self._runs_panel
 
+    @property
+    def results_panel(self) -> ResultsPanel:
+        """The results viewer (evaluations, curves, error browser), created (and wired) on first use."""
+        if self._results_panel is None:
+            from soccer_desktop.gui.results.results_panel import ResultsPanel
+
+            panel = ResultsPanel(self.jobs)
+            panel.sig_sent_to_review.connect(self.labels_changed)
+            panel.sig_message.connect(self.show_error)
+            self._results_panel = panel
+            self._install_tab(RESULTS_TAB, panel, "Results")
+            panel.set_project(self.project.root if self.project is not None else None)
+        return self._results_panel
+
+    def show_results(self) -> None:
+        self.pages.setCurrentWidget(self.workspace)
+        self.workspace.setCurrentWidget(self.results_panel)
+
     def show_runs(self) -> None:
         self.runs_dock.show()
         self.runs_dock.raise_()
@@ -165,7 +186,8 @@ class MainWindow(QMainWindow):
         placeholder.deleteLater()
 
     def _tab_changed(self, index: int) -> None:
-        panel = {VIDEO_TAB: lambda: self.video_panel, ANNOTATE_TAB: lambda: self.canvas_panel}[index]()
+        panel = {VIDEO_TAB: lambda: self.video_panel, ANNOTATE_TAB: lambda: self.canvas_panel,
+                 RESULTS_TAB: lambda: self.results_panel}[index]()
         self.workspace.setCurrentWidget(panel)
 
     def _add_dock(self, title: str, widget: object, area: Qt.DockWidgetArea) -> QDockWidget:
@@ -198,6 +220,7 @@ class MainWindow(QMainWindow):
         training_menu = self.menuBar().addMenu("&Training")
         self._action(training_menu, "&New training run…", self.open_training_wizard)
         self._action(training_menu, "Training &runs", self.show_runs)
+        self._action(training_menu, "R&esults and errors", self.show_results)
         help_menu = self.menuBar().addMenu("&Help")
         self._action(help_menu, "Open the log folder", self.open_log_folder)
         self._action(help_menu, "About Soccer Desktop", self.show_about)
@@ -276,6 +299,8 @@ class MainWindow(QMainWindow):
             self._canvas_panel.set_project(project)
         if self._runs_panel is not None:
             self._runs_panel.show_project(project.root)
+        if self._results_panel is not None:
+            self._results_panel.set_project(project.root)
         self.settings.remember_project(project.root)
         self.settings.welcome_seen = True
         self._save_settings()

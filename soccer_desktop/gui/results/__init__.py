@@ -1,0 +1,1 @@
+"""The results viewer: evaluations, their curves and metric tables, and the error browser."""
