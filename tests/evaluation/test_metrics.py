@@ -129,3 +129,14 @@ def test_bad_ball_distance_is_refused(truth: EvalDataset) -> None:
 def test_no_detections_scores_zero(truth: EvalDataset) -> None:
     summary = Metrics(truth, Boxes()).summary(0.3)
     assert summary["coco"]["AP"] == 0.0 and summary["ball"]["recall"] == 0.0 and summary["detections"] == 0
+
+
+def test_size_bins_go_by_the_longest_side_not_the_area(truth: EvalDataset) -> None:
+    """Only players whose longest side is 32-96 px are found: that bin scores 1, the 16-32 bin 0."""
+    side = np.maximum(truth.truth.xywh[:, 2], truth.truth.xywh[:, 3])
+    found = (truth.truth.class_id == PLAYER) & (side >= 32) & (side < 96)
+    bins = Metrics(truth, _predict(truth, keep=found)).summary(0.3)["size_bins"]
+    assert bins["16-32"]["truth"] > 0 and bins["32-96"]["truth"] == int(found.sum()) > 0
+    assert bins["32-96"]["AP"] == pytest.approx(1.0) and bins["16-32"]["AP"] == 0.0 and bins["<8"]["AP"] == 0.0
+    area = truth.truth.xywh[:, 2] * truth.truth.xywh[:, 3]
+    assert ((area < 32**2) & found).any()  # by COCO's area these would sit in a smaller bin
