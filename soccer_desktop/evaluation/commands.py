@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 from pathlib import Path
 
 from soccer_desktop.core.jobs import TerminalProgress
@@ -13,7 +12,7 @@ from soccer_desktop.evaluation.defaults import DEFAULT_BALL_DISTANCE, DEFAULT_CO
 def _cmd_evaluate(args: argparse.Namespace) -> int:
     from soccer_desktop.core.atomic import atomic_write_json
     from soccer_desktop.evaluation.dataset import EvaluationError
-    from soccer_desktop.evaluation.metrics import format_table
+    from soccer_desktop.evaluation.metrics import error_as_json, format_table
     from soccer_desktop.evaluation.runner import EvaluationRequest, evaluate
 
     if args.detector is not None and args.project is None:
@@ -32,7 +31,8 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
     print(f"{'From the cache' if outcome.cached else 'Evaluated'} in {outcome.seconds:.1f} s, {where}.")
     if args.json is not None:
         document = {"summary": summary, "evaluation_id": outcome.record.id if outcome.record else None,
-                    "cached": outcome.cached, "dataset": str(args.dataset), "split": args.split}  # fmt: skip
+                    "cached": outcome.cached, "dataset": str(args.dataset), "split": args.split,
+                    "errors": [error_as_json(item) for item in outcome.metrics.errors(args.conf)]}  # fmt: skip
         atomic_write_json(Path(args.json), document)
         print(f"Wrote {args.json}")
     return 0

@@ -22,7 +22,6 @@ from soccer_desktop.evaluation.store import (
     find_evaluation,
     load_detections,
     save_evaluation,
-    update_metrics,
 )
 from soccer_desktop.project.store import DB_NAME, Project
 
@@ -125,9 +124,7 @@ def evaluate(request: EvaluationRequest, progress: ProgressCallback = no_progres
             settings = {**settings, **run_settings}
         else:
             assert project is not None and request.detector is not None
-            detections, fingerprint = detections_from_project_detector(dataset, project, request.detector,
-                                                                       progress, cancel)  # fmt: skip
-            source_hash = fingerprint
+            detections, _ = detections_from_project_detector(dataset, project, request.detector, progress, cancel)
         seconds = time.perf_counter() - detections_started
         metrics = Metrics(dataset, detections, request.ball_distance)
         if project is not None:
@@ -135,7 +132,7 @@ def evaluate(request: EvaluationRequest, progress: ProgressCallback = no_progres
                 project, run_id=_run_id(project, request.checkpoint), name=_name(kind, source, request),
                 source_kind=kind, source=source, source_hash=source_hash, dataset_dir=str(dataset.root),
                 dataset_hash=dataset.hash, split=request.split, settings=settings, seconds=seconds,
-                metrics=metrics.summary(request.confidence), detections=detections,
+                metrics=metrics.summary(request.confidence), detections=detections, key=key,
             )  # fmt: skip
         progress(Progress(1, 1, "Evaluated"))
         return EvaluationOutcome(metrics, record, False, time.perf_counter() - started)

@@ -72,9 +72,14 @@ def list_evaluations(project: Project) -> list[EvaluationRecord]:
 
 def save_evaluation(project: Project, *, run_id: int | None, name: str, source_kind: str, source: str,
                     source_hash: str, dataset_dir: str, dataset_hash: str, split: str, settings: dict[str, Any],
-                    seconds: float, metrics: dict[str, Any], detections: Boxes) -> EvaluationRecord:  # fmt: skip
-    """Store an evaluation and its detections in one transaction (replacing one with the same key)."""
-    key = cache_key(source_kind, source_hash, dataset_hash, split, settings)
+                    seconds: float, metrics: dict[str, Any], detections: Boxes,
+                    key: str | None = None) -> EvaluationRecord:  # fmt: skip
+    """Store an evaluation and its detections in one transaction (replacing one with the same key).
+
+    ``key`` defaults to :func:`cache_key` of the settings; pass the key the evaluation was looked up
+    under when the stored settings say more than the key does (a checkpoint's slice size).
+    """
+    key = key or cache_key(source_kind, source_hash, dataset_hash, split, settings)
     rows = [
         (seq, int(i), int(c), float(b[0]), float(b[1]), float(b[2]), float(b[3]), float(s))
         for seq, (i, c, b, s) in enumerate(zip(detections.image_id, detections.class_id, detections.xywh,
@@ -95,11 +100,6 @@ def save_evaluation(project: Project, *, run_id: int | None, name: str, source_k
             [(evaluation_id, *row) for row in rows],
         )
     return get_evaluation(project, evaluation_id)
-
-
-def update_metrics(project: Project, evaluation_id: int, metrics: dict[str, Any]) -> None:
-    with project.transaction() as db:
-        db.execute("UPDATE evaluations SET metrics_json = ? WHERE id = ?", (json.dumps(metrics), evaluation_id))
 
 
 def load_detections(project: Project, evaluation_id: int) -> Boxes:

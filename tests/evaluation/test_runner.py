@@ -52,8 +52,14 @@ def test_results_file_is_evaluated_stored_with_the_project_and_cached(project_co
                                                                       tmp_path: Path) -> None:  # fmt: skip
     root, dataset = project_copy
     results = _results_from_truth(dataset, tmp_path / "no-balls.json", drop_balls=True)
+    from soccer_desktop.cli import main
+
+    assert main(["evaluate", "--dataset", str(dataset), "--split", "train", "--detections", str(results),
+                 "--json", str(tmp_path / "e.json")]) == 0  # fmt: skip
+    errors = json.loads((tmp_path / "e.json").read_text())["errors"]
+    assert len(errors) == 10 and {e["kind"] for e in errors} == {"missed ball"} and errors[0]["size"] > 0
     first = evaluate(EvaluationRequest(dataset, "train", detections=results))
-    assert not first.cached and first.record is not None
+    assert first.cached and first.record is not None  # the command line stored it
     summary = first.summary(0.3)
     assert summary["images"] == 10 and summary["ball"]["recall"] == 0.0 and summary["player"]["recall"] == 1.0
     again = evaluate(EvaluationRequest(dataset, "train", detections=results))
@@ -84,6 +90,7 @@ def test_command_line_prints_the_table_and_writes_json(project_copy: tuple[Path,
     assert "Ball (centre within 3 px) at confidence 0.5: precision 1.000  recall 1.000" in printed.out
     document = json.loads(out.read_text())
     assert document["summary"]["coco"]["AP"] == pytest.approx(1.0) and document["summary"]["ball_distance"] == 3
+    assert document["errors"] == []
 
 
 @pytest.mark.parametrize(("arguments", "message"), [
