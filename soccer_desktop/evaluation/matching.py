@@ -82,9 +82,9 @@ def match_class(truth: Boxes, detections: Boxes, class_id: int, ball_distance: f
     hit_score = np.full(len(t_index), -np.inf)
     # Group both sides by image once; each image's detections keep their score order.
     t_images, d_images = truth.image_id[t_index], detections.image_id[d_index]
-    t_by_image: dict[int, np.ndarray] = {}
-    for image in np.unique(t_images):
-        t_by_image[int(image)] = np.nonzero(t_images == image)[0]
+    t_sort = np.argsort(t_images, kind="stable")
+    t_starts = np.flatnonzero(np.diff(t_images[t_sort])) + 1
+    t_by_image = {int(t_images[group[0]]): group for group in np.split(t_sort, t_starts)} if len(t_sort) else {}
     d_sort = np.argsort(d_images, kind="stable")
     bounds = np.flatnonzero(np.diff(d_images[d_sort])) + 1
     for positions in np.split(d_sort, bounds) if len(d_sort) else []:
@@ -102,14 +102,14 @@ def match_class(truth: Boxes, detections: Boxes, class_id: int, ball_distance: f
             quality = -gap
             fits = gap <= ball_distance
             near_rows = (gap <= NEAR_MISS_FACTOR * ball_distance).any(axis=1)
+        near[positions] = near_rows  # corrected below for the detections that hit
         free = np.ones(len(t_local), bool)
-        for row, position in enumerate(positions):
+        for row in np.flatnonzero(fits.any(axis=1)):  # rows that fit nothing cannot take anything
             candidates = fits[row] & free
             if candidates.any():
                 best = int(np.argmax(np.where(candidates, quality[row], -np.inf)))
                 free[best] = False
-                hit[position] = True
+                position = positions[row]
+                hit[position], near[position] = True, False
                 hit_score[t_local[best]] = d_score[position]
-            else:
-                near[position] = near_rows[row]
     return ClassMatch(d_index, d_score, hit, near, t_index, hit_score)
