@@ -172,14 +172,13 @@ def _name(kind: str, source: str, request: EvaluationRequest) -> str:
 def open_evaluation(project: Project, record: EvaluationRecord, ball_distance: float | None = None) -> Metrics:
     """The metrics of a stored evaluation, recomputed from its detections (no model run)."""
     dataset = load_split(record.dataset_dir, record.split)
-    distance = ball_distance or float(record.metrics.get("ball_distance", DEFAULT_BALL_DISTANCE))
-    metrics = Metrics(dataset, load_detections(project, record.id), distance)
     if dataset.hash != record.dataset_hash:
         raise EvaluationError(
             f"The dataset {record.dataset_dir} changed since this evaluation was made (its labels differ). "
             "Evaluate again to score the current labels."
         )
-    return metrics
+    distance = ball_distance or float(record.metrics.get("ball_distance", DEFAULT_BALL_DISTANCE))
+    return Metrics(dataset, load_detections(project, record.id), distance)
 
 
 def evaluate_motion_proposals(project_root: Path | str, progress: ProgressCallback = no_progress,

@@ -34,7 +34,7 @@ from soccer_desktop.gui.results.error_browser import ErrorBrowser
 from soccer_desktop.gui.results.plots import CurvesView
 from soccer_desktop.project.store import INTERACTIVE_BUSY_TIMEOUT_MS, Project
 
-LIST_COLUMNS = ("Compare", "Evaluation", "Split", "Ball F1", "Player F1", "AP", "When")
+LIST_COLUMNS = ("Compare", "Evaluation", "Run", "Split", "Ball F1", "Player F1", "AP", "When")
 EMPTY_TEXT = (
     "No evaluations yet. Evaluate motion proposals against the project's reviewed frames (no model, no GPU "
     "needed; on the demo this imports the match's exact ground truth first), or evaluate a checkpoint or a "
@@ -77,7 +77,7 @@ class ResultsPanel(QWidget):
         self._root: Path | None = None
         self._records: list[Any] = []
         self._shown: list[tuple[Any, Any]] = []  # (record, metrics) on screen
-        self._job: Job | None = None
+        self._opening = 0  # number of the latest "open these evaluations" request
 
         self.empty_label = QLabel(EMPTY_TEXT)
         self.empty_label.setWordWrap(True)
@@ -135,6 +135,7 @@ class ResultsPanel(QWidget):
 
         self.curves.set_confidence(DEFAULT_CONFIDENCE)
         self.curves.sig_confidence.connect(self.errors.set_confidence)
+        self.curves.sig_confidence.connect(lambda _confidence: self._shown and self._fill_metrics_table())
         self.errors.sig_send_to_review.connect(self.send_to_review)
         self.list.itemSelectionChanged.connect(self._open_selected)
         self.motion_button.clicked.connect(self.evaluate_motion)
@@ -164,17 +165,19 @@ class ResultsPanel(QWidget):
             return
         root = self._root
 
-        def listing(progress: object, cancel: object) -> list[Any]:
+        def listing(progress: object, cancel: object) -> tuple[list[Any], dict[int, str]]:
             from soccer_desktop.evaluation.store import list_evaluations
+            from soccer_desktop.train.runs import list_runs
 
             with Project.open(root) as project:
-                return list_evaluations(project)
+                return list_evaluations(project), {run.id: run.name for run in list_runs(project, sync=False)}
 
         job = self._jobs.start("Listing evaluations", listing)
-        job.sig_finished.connect(self._show_list)
+        job.sig_finished.connect(lambda result: self._show_list(*result))
         job.sig_failed.connect(self.sig_message)
 
-    def _show_list(self, records: list[Any]) -> None:
+    def _show_list(self, records: list[Any], run_names: dict[int, str] | None = None) -> None:
+        """Evaluations of runs say which run; the others (results files, detectors) say "external"."""
         self._records = records
         self.list.blockSignals(True)
         self.list.setRowCount(len(records))
@@ -184,7 +187,8 @@ class ResultsPanel(QWidget):
             tick.setFlags(Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
             tick.setCheckState(Qt.CheckState.Unchecked)
             tick.setData(Qt.ItemDataRole.UserRole, record.id)
-            cells = [tick, QTableWidgetItem(record.name), QTableWidgetItem(record.split),
+            run = (run_names or {}).get(record.run_id, "—") if record.run_id is not None else "external"
+            cells = [tick, QTableWidgetItem(record.name), QTableWidgetItem(run), QTableWidgetItem(record.split),
                      QTableWidgetItem(_number(metrics.get("ball", {}).get("f1"))),
                      QTableWidgetItem(_number(metrics.get("player", {}).get("f1"))),
                      QTableWidgetItem(_number(metrics.get("coco", {}).get("AP"))),
@@ -221,9 +225,12 @@ class ResultsPanel(QWidget):
         if self._root is None:
             return
         root = self._root
+        self._opening += 1
+        opening = self._opening
         self.status.setText("Computing the metrics…")
         job = self._jobs.start("Opening evaluations", lambda progress, cancel: _load(root, ids))
-        job.sig_finished.connect(self._show_loaded)
+        # Only the latest request is shown: a slower earlier one must not replace it.
+        job.sig_finished.connect(lambda loaded: opening == self._opening and self._show_loaded(loaded))
         job.sig_failed.connect(self._failed)
 
     def _show_loaded(self, loaded: list[tuple[Any, Any, list[dict[str, Any]]]]) -> None:

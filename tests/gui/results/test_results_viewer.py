@@ -103,6 +103,27 @@ def test_pick_slide_open_an_error_and_send_it_to_review(qtbot, window: MainWindo
     assert top.frame.id == ghost_image and top.reasons[0].startswith("sent to review: ghost ball, score 0.80")
     assert window.review_panel.table.item(0, 2).text().startswith("sent to review: ghost ball")
 
+    # A second evaluation (no balls at all), then both ticked and compared side by side.
+    no_balls = tmp_path / "no-balls.json"
+    no_balls.write_text(json.dumps([r for r in results if r["category_id"] == 1]))
+    with qtbot.waitSignal(panel.sig_listed, timeout=WAIT_MS):
+        panel.evaluate_request(EvaluationRequest(root / "datasets" / "truth", "train", detections=no_balls))
+    qtbot.waitUntil(lambda: panel.list.rowCount() == 2, timeout=WAIT_MS)
+    assert {panel.list.item(row, 2).text() for row in range(2)} == {"external"}
+    for row in range(2):
+        rect = panel.list.visualItemRect(panel.list.item(row, 0))
+        qtbot.mouseClick(panel.list.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+        if panel.list.item(row, 0).checkState() != Qt.CheckState.Checked:  # the click landed beside the box
+            panel.tick(row)
+    with qtbot.waitSignal(panel.sig_shown, timeout=WAIT_MS):
+        qtbot.mouseClick(panel.compare_button, Qt.MouseButton.LeftButton)
+    table = panel.metrics_table
+    assert [table.horizontalHeaderItem(c).text() for c in range(table.columnCount())] == [
+        "Metric", "no-balls.json", "results.json", "Δ results.json"]
+    recall_row = next(r for r in range(table.rowCount()) if table.item(r, 0).text() == "ball recall")
+    assert table.item(recall_row, 1).text() == "0.000" and table.item(recall_row, 3).text().startswith("+0.9")
+    assert len(panel.curves.pr_plot.listDataItems()) == 4  # players and ball of both, overlaid
+
     report = tmp_path / "report.html"
     job = panel.export_report(report)
     with qtbot.waitSignal(job.sig_done, timeout=WAIT_MS):
@@ -126,3 +147,19 @@ def test_the_empty_state_evaluates_motion_proposals_of_a_demo_like_project(qtbot
     with qtbot.waitSignal(panel.sig_shown, timeout=WAIT_MS):
         _click_row(qtbot, panel.list, 0)
     assert panel.errors.table.rowCount() > 0  # real errors to browse on first use
+
+
+def test_a_runs_training_curves_are_drawn_from_its_events(qtbot) -> None:
+    from soccer_desktop.gui.results.results_panel import feed_training_curves
+    from soccer_desktop.gui.wizard.curves import TrainingCurves
+
+    curves = TrainingCurves()
+    qtbot.addWidget(curves)
+    events = [{"type": "phase_started", "phase": 1}]
+    events += [{"type": "step", "phase": 1, "step": s, "loss": 2.0 - s / 10} for s in range(1, 5)]
+    events += [{"type": "epoch", "phase": 1, "epoch": 1, "train": {"loss": 1.7}, "val": {"map": 0.2, "ap_ball": 0.1}}]
+    events += [{"type": "phase_started", "phase": 2}, {"type": "step", "phase": 2, "step": 1, "loss": 1.0},
+               {"type": "epoch", "phase": 2, "epoch": 1, "train": {"loss": 0.9}, "val": {"map": 0.4}}]
+    feed_training_curves(curves, events)
+    assert curves.step_x == [1, 2, 3, 4, 5] and curves.map_x == [1, 2] and curves.map_y["map"] == [0.2, 0.4]
+    assert curves.boundary_count == 1  # phase 2 starts after phase 1's four steps
