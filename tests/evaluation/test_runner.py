@@ -153,3 +153,22 @@ def test_a_changed_dataset_asks_to_evaluate_again(project_copy: tuple[Path, Path
     manifest.write_text(json.dumps(data))
     with Project.open(root) as project, pytest.raises(UserError, match="changed since this evaluation"):
         open_evaluation(project, outcome.record)
+
+
+def test_errors_go_to_review_only_in_the_project_the_dataset_came_from(project_copy: tuple[Path, Path],
+                                                                        tmp_path: Path) -> None:  # fmt: skip
+    from soccer_desktop.evaluation.review import send_to_review
+    from soccer_desktop.labels.review_queue import rank_frames
+
+    root, dataset = project_copy
+    outcome = evaluate(EvaluationRequest(dataset, "train", detections=_results_from_truth(
+        dataset, tmp_path / "r.json", drop_balls=True)))  # fmt: skip
+    missed = outcome.metrics.errors(0.3)[:3]
+    with Project.create(tmp_path / "other") as other, pytest.raises(UserError, match="not a frame of the project"):
+        send_to_review(other, outcome.metrics.dataset, missed, "x")
+    with Project.open(root) as project:
+        assert send_to_review(project, outcome.metrics.dataset, missed, "no-balls") == 3
+        top = rank_frames(project)[:3]
+        assert {item.frame.id for item in top} == {item.image_id for item in missed}
+        assert all(item.requested and "missed ball" in item.reasons[0] and "(no-balls)" in item.reasons[0]
+                   for item in top)  # fmt: skip
