@@ -91,7 +91,7 @@ class Metrics:
         return AtThreshold(confidence, ball, player, ball.fn, int(np.count_nonzero(false)) - near, near)
 
     def best_f1_confidence(self, match: ClassMatch | None = None) -> float:
-        """The confidence with the highest F1 (the ball's by default); the lowest score on ties."""
+        """The confidence with the highest F1 (the ball's by default); the highest such confidence on ties."""
         match = match or self.ball
         precision, recall, thresholds = match.curve()
         if not len(thresholds):
