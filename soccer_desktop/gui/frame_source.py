@@ -31,9 +31,10 @@ class FrameSource(QObject):
     sig_opened = Signal(object)
     """The video is open: its VideoInfo."""
 
-    def __init__(self, path: Path, parent: QObject | None = None) -> None:
+    def __init__(self, path: Path, parent: QObject | None = None, index_cache: Path | None = None) -> None:
         super().__init__(parent)
         self.path = path
+        self.index_cache = index_cache
         self.info: VideoInfo | None = None
         self._reader: VideoReader | None = None
         self._condition = threading.Condition()
@@ -69,7 +70,7 @@ class FrameSource(QObject):
         from soccer_desktop.video.reader import VideoReader  # PyAV loads here, not at start-up
 
         try:
-            self._reader = VideoReader(self.path)
+            self._reader = VideoReader(self.path, index_cache=self.index_cache)
         except UserError as error:
             self.sig_error.emit(str(error))
             return

@@ -154,8 +154,10 @@ class VideoPanel(QWidget):
             widget.setEnabled(enabled)
 
     # ------------------------------------------------------------ open/close
-    def open_video(self, path: Path, start_frame: int = 0) -> None:
+    def open_video(self, path: Path, start_frame: int = 0, index_cache: Path | None = None) -> None:
         """Start showing a video at ``start_frame``; problems arrive as ``sig_error``.
+
+        ``index_cache``: the project's frame-index folder, so a project video is not demuxed again.
 
         The same video, already open, is not opened again: it just seeks.
         """
@@ -164,7 +166,7 @@ class VideoPanel(QWidget):
             return
         self.close_video()
         self._start_frame = start_frame
-        source = FrameSource(Path(path))
+        source = FrameSource(Path(path), index_cache=index_cache)
         self._source = source
         source.sig_opened.connect(self._on_opened)
         source.sig_frame.connect(self._on_frame)

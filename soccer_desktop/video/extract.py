@@ -31,7 +31,7 @@ from soccer_desktop.core.jobs import (
 )
 from soccer_desktop.project.store import Event, Project, Video
 from soccer_desktop.video.frames import frame_image_path, write_jpeg
-from soccer_desktop.video.reader import VideoReader
+from soccer_desktop.video.reader import open_project_video
 
 DEFAULT_QUALITY = 95
 DEFAULT_EVENT_EVERY = 5
@@ -222,10 +222,11 @@ def _extract_video(
         counter.present += len(plan)
         counter.report(name)
         return
-    pending: deque[tuple[int, Future[None], bool]] = deque()  # (index, JPEG write, row exists)
+    pending: deque[tuple[int, Future[None], bool, float]] = deque()  # (index, JPEG write, row exists, time)
     last: np.ndarray | None = None
     cancelled = False
-    with VideoReader(video.path) as grabber:
+    with open_project_video(project, video) as grabber:
+        time_of = grabber.index.time_of  # real timestamps: right for variable-frame-rate files too
         for index, image in grabber.grab(plan):
             if cancel():
                 cancelled = True  # stop decoding, but keep the frames already on their way to disk
@@ -239,7 +240,8 @@ def _extract_video(
             else:
                 last = small
                 path = frame_image_path(project, video.id, index)
-                pending.append((index, encoder.submit(write_jpeg, path, image, quality), index in stored))
+                pending.append((index, encoder.submit(write_jpeg, path, image, quality), index in stored,
+                                time_of(index)))
                 if len(pending) >= _ENCODES_IN_FLIGHT:
                     _register(project, video, *pending.popleft())
                     counter.added += 1
@@ -252,7 +254,9 @@ def _extract_video(
         raise JobCancelled()
 
 
-def _register(project: Project, video: Video, index: int, written: Future[None], has_row: bool) -> None:
+def _register(
+    project: Project, video: Video, index: int, written: Future[None], has_row: bool, timestamp_s: float
+) -> None:
     """Record a frame once its JPEG is on disk (a row whose file was lost only needed the file)."""
     path = frame_image_path(project, video.id, index)
     try:
@@ -265,5 +269,5 @@ def _register(project: Project, video: Video, index: int, written: Future[None],
     if not has_row:
         project.add_frame(
             path, width=video.width, height=video.height, video_id=video.id, frame_index=index,
-            timestamp_s=index / video.fps if video.fps else None,
+            timestamp_s=timestamp_s,
         )
