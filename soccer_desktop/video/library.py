@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from soccer_desktop.project.store import Project, ProjectError, Video
+from soccer_desktop.project.store import Project, Video
 from soccer_desktop.video.events import parse_events
 from soccer_desktop.video.frame_index import FrameIndex, frame_index_for, index_dir
 from soccer_desktop.video.reader import VideoError, VideoInfo, VideoReader
@@ -45,12 +45,7 @@ def relink_video(project: Project, video_id: int, new_path: Path | str) -> Video
     """
     video = project.video(video_id)
     resolved = Path(new_path).expanduser().resolve()
-    other = project.video_by_path(resolved)
-    if other is not None and other.id != video_id:
-        raise ProjectError(
-            f"{resolved.name} is already in the project as video {other.id}. Choose the moved file of "
-            f"{Path(video.path).name} instead, or remove the duplicate first."
-        )
+    project.check_relink_target(video_id, resolved)  # before indexing: that reads the whole file
     info, _ = _index(project, resolved)
     if (info.width, info.height, info.frame_count) != (video.width, video.height, video.frame_count):
         raise VideoError(
