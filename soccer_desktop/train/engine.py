@@ -87,11 +87,11 @@ class RunOutcome:
 # ------------------------------------------------------------------------- helpers
 def is_main_launch_process() -> bool:
     """Whether this process writes the run's files (rank 0 of node 0 under DDP/SLURM; always, otherwise)."""
-    try:
-        from rfdetr.utilities.distributed import _is_launcher_main_process
+    from soccer_desktop.train.rfdetr_internals import RfdetrChanged, is_launcher_main_process
 
-        return bool(_is_launcher_main_process())
-    except ImportError:  # pragma: no cover - rfdetr without that helper
+    try:
+        return is_launcher_main_process()
+    except RfdetrChanged:  # pragma: no cover - rfdetr without that helper
         return all(os.environ.get(v, "0") == "0" for v in ("RANK", "LOCAL_RANK", "NODE_RANK", "SLURM_PROCID"))
 
 

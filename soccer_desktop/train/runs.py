@@ -53,17 +53,17 @@ def write_manifest(run_dir: Path | str, manifest: dict[str, Any]) -> None:
 
 
 def process_start_time(pid: int) -> str | None:
-    """When process ``pid`` started, as the kernel counts it (clock ticks since boot); None where unknown.
+    """When process ``pid`` started (seconds since the epoch, as text); None when there is no such process.
 
     A PID is reused once its process is gone, so "PID N runs" alone can name a stranger; the
     start time tells the training process apart from whatever got its number later.
     """
+    import psutil
+
     try:
-        stat = Path(f"/proc/{int(pid)}/stat").read_text()
-    except OSError:
+        return f"{psutil.Process(int(pid)).create_time():.2f}"
+    except (psutil.Error, ValueError, OverflowError):
         return None
-    fields = stat[stat.rfind(")") + 2 :].split()  # the command name may hold spaces and parentheses
-    return fields[19] if len(fields) > 19 else None  # field 22 of proc(5), counted after the name
 
 
 def process_alive(pid: int | None, host: str | None = None, started: str | None = None) -> bool:
