@@ -78,3 +78,28 @@ def test_a_full_disk_during_a_checkpoint_write_keeps_the_previous_checkpoint(
                                  "Free some space on that disk, then try again.")
     assert path.read_bytes() == before
     assert [p.name for p in tmp_path.iterdir()] == ["epoch_001.pth"]  # no temporary file left
+
+
+def test_a_full_disk_in_rfdetrs_own_checkpoint_write_fails_the_run_in_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from soccer_desktop.train import engine
+    from soccer_desktop.train.config import cpu_smoke_config
+    from tests.train.synthetic import write_dataset
+
+    def full_disk(session, number, *args):  # noqa: ANN001, ANN202 - Lightning's checkpoint callback failing
+        session.phase_state(number)["status"] = "running"
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(session.run_dir / "phase1" / "last.ckpt"))
+
+    monkeypatch.setattr(engine, "_run_phase", full_disk)
+    dataset = write_dataset(tmp_path / "ds", {"train": 2, "valid": 2}, size=64)
+    config = cpu_smoke_config()
+    config.tracking.mlflow = False
+    with pytest.raises(DiskError) as caught:
+        engine.run_training(config, dataset, tmp_path / "run")
+    message = (f"The disk is full: a checkpoint or log of the run could not be written to {tmp_path / 'run'}. "
+               "Free some space on that disk, then try again.")
+    assert str(caught.value) == message
+    manifest = read_manifest(tmp_path / "run")
+    assert manifest["status"] == "failed"
+    assert manifest["error"]["kind"] == "user" and manifest["error"]["message"] == message
