@@ -17,6 +17,7 @@ from PySide6.QtCore import QObject, Signal
 from soccer_desktop.core.errors import UserError
 
 if TYPE_CHECKING:
+    from soccer_desktop.video.frame_index import FrameIndex
     from soccer_desktop.video.reader import VideoInfo, VideoReader
 
 log = logging.getLogger(__name__)
@@ -36,6 +37,8 @@ class FrameSource(QObject):
         self.path = path
         self.index_cache = index_cache
         self.info: VideoInfo | None = None
+        self.index: FrameIndex | None = None
+        """The frame times and keyframes, once open (read-only arrays: safe to read from the GUI thread)."""
         self._reader: VideoReader | None = None
         self._condition = threading.Condition()
         self._request: tuple[int, bool] | None = None
@@ -79,6 +82,7 @@ class FrameSource(QObject):
             self.sig_error.emit(f"{self.path.name} could not be opened: {error!r}")
             return
         self.info = self._reader.info
+        self.index = self._reader.index
         with self._condition:
             self._busy = False
         self.sig_opened.emit(self.info)

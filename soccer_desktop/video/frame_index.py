@@ -70,6 +70,12 @@ class FrameIndex:
         before, after = float(self.pts[position - 1]), float(self.pts[position])
         return position - 1 if target - before <= after - target else position
 
+    def frame_shown_at(self, seconds: float) -> int:
+        """The frame on screen ``seconds`` after the first: the last one whose time has come (for playback)."""
+        target = int(self.pts[0]) + float(seconds) / float(self.time_base)
+        position = int(np.searchsorted(self.pts, target + 1e-6, side="right")) - 1
+        return min(max(position, 0), len(self.pts) - 1)
+
     def keyframe_at_or_before(self, index: int) -> int:
         position = int(np.searchsorted(self.keyframes, index, side="right")) - 1
         return int(self.keyframes[max(position, 0)])
