@@ -416,8 +416,12 @@ class MainWindow(QMainWindow):
             with Project.open(root) as project:
                 return relink_video(project, video_id, new_path).id
 
+        def relinked(_: object) -> None:
+            if self.project is not None and self.project.root == root:
+                self.refresh_project()
+
         job = self.jobs.start(f"Relinking {new_path.name}", relink)
-        job.sig_finished.connect(lambda _: self.refresh_project() if self.project and self.project.root == root else None)
+        job.sig_finished.connect(relinked)
         job.sig_failed.connect(self.show_error)
         return job
 

@@ -43,9 +43,9 @@ from typing import Any
 from soccer_desktop import paths
 from soccer_desktop.core.disk import disk_error
 from soccer_desktop.core.errors import UserError
+from soccer_desktop.train.checkpoint_io import save_checkpoint
 from soccer_desktop.train.config import CLASS_NAMES, MODEL_SIZES, TrainingConfig, save_config
 from soccer_desktop.train.events import EVENTS_FILE, EventWriter
-from soccer_desktop.train.checkpoint_io import save_checkpoint
 from soccer_desktop.train.runs import CANCEL_FILE, CONFIG_FILE, process_start_time, read_manifest, write_manifest
 
 log = logging.getLogger(__name__)
