@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from soccer_desktop import paths
+from soccer_desktop.core.atomic import atomic_write_json
+from soccer_desktop.core.disk import writing
 
 log = logging.getLogger(__name__)
 MAX_RECENT = 10
@@ -48,10 +49,9 @@ class Settings:
 
     def save(self, path: Path | None = None) -> None:
         path = path or paths.settings_file()
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_name(path.name + ".part")
-        temporary.write_text(json.dumps(asdict(self), indent=2), encoding="utf-8")
-        os.replace(temporary, path)
+        with writing("the settings", path.parent):
+            path.parent.mkdir(parents=True, exist_ok=True)
+            atomic_write_json(path, asdict(self))
 
     @staticmethod
     def _remember(items: list[str], value: Path | str) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from fractions import Fraction
 from pathlib import Path
 
 import av
@@ -41,6 +42,24 @@ def write_index_clip(
         stream.options = options
         for index in range(frame_count):
             frame = av.VideoFrame.from_ndarray(index_image(index), format="bgr24")
+            for packet in stream.encode(frame):
+                container.mux(packet)
+        for packet in stream.encode():
+            container.mux(packet)
+    return path
+
+
+def write_vfr_clip(path: Path, times_ms: list[int], width: int = BITS * CELL) -> Path:
+    """A variable-frame-rate clip of self-identifying frames: frame ``i`` is shown at ``times_ms[i]``."""
+    with av.open(str(path), "w") as container:
+        stream = container.add_stream("libx264", rate=25)
+        stream.width, stream.height, stream.pix_fmt = width, HEIGHT, "yuv420p"
+        stream.codec_context.time_base = Fraction(1, 1000)
+        stream.time_base = Fraction(1, 1000)
+        stream.options = {"x264-params": "bframes=0:keyint=50:min-keyint=50:scenecut=0"}
+        for index, time_ms in enumerate(times_ms):
+            frame = av.VideoFrame.from_ndarray(index_image(index, width), format="bgr24")
+            frame.pts, frame.time_base = time_ms, Fraction(1, 1000)
             for packet in stream.encode(frame):
                 container.mux(packet)
         for packet in stream.encode():

@@ -12,17 +12,26 @@ import contextlib
 import json
 import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 
 def atomic_write_bytes(path: Path | str, data: bytes) -> None:
     """Replace ``path`` with ``data`` in one step; on any failure the old file (if any) is untouched."""
+    atomic_write_stream(path, lambda handle: handle.write(data))
+
+
+def atomic_write_stream(path: Path | str, write: Callable[[BinaryIO], object]) -> None:
+    """Replace ``path`` with what ``write`` puts into the open file it is given (large files, e.g. checkpoints).
+
+    On any failure (a full disk included) the old file is untouched and no temporary file is left.
+    """
     path = Path(path)
     fd, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            write(handle)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(temp_name, path)

@@ -11,14 +11,12 @@ from image files.
 
 from __future__ import annotations
 
-import json
-import math
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Any, TypeGuard
 
 from soccer_desktop.core.jobs import CancelCheck, ProgressCallback, never_cancelled, no_progress
+from soccer_desktop.dataset.coco import load_document, read_coco
 from soccer_desktop.dataset.common import ClassMap, DatasetError, class_for_name, image_size
 from soccer_desktop.dataset.importing import (
     ImportedImage,
@@ -59,106 +57,32 @@ def coco_files(source: Path) -> list[Path]:
     return found
 
 
-def _integer(value: Any) -> TypeGuard[int]:
-    return isinstance(value, int) and not isinstance(value, bool)
-
-
-def _finite(value: Any) -> TypeGuard[float]:
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
-
-
-def _load(path: Path) -> dict[str, Any]:
-    try:
-        document = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as error:
-        raise DatasetError(f"{path} cannot be read ({error}). Choose a UTF-8 COCO JSON file.") from None
-    except json.JSONDecodeError as error:
-        raise DatasetError(
-            f"{path} is not valid JSON (line {error.lineno}, column {error.colno}: {error.msg}). "
-            "Fix the file or export it again."
-        ) from None
-    if not isinstance(document, dict) or not isinstance(document.get("images"), list):
-        raise DatasetError(f"{path} has no 'images' list, so it is not a COCO file. Choose a COCO annotation file.")
-    for key in ("annotations", "categories"):
-        if not isinstance(document.get(key, []), list):
-            raise DatasetError(f"{path}: '{key}' is not a list. Fix the file or export it again.")
-    return document
-
-
 def category_names(source: Path | str) -> list[str]:
     """The category names of a COCO file or split folder, so the GUI can ask what unknown ones mean."""
     names: dict[str, None] = {}
     for path in coco_files(Path(source).expanduser().resolve()):
-        for category in _load(path).get("categories", []):
+        for category in load_document(path).get("categories", []):
             if isinstance(category, dict) and isinstance(category.get("name"), str):
                 names.setdefault(category["name"])
     return list(names)
 
 
 def _parse(path: Path, class_map: ClassMap | None, dropped: dict[str, int]) -> list[_Entry]:
-    """Check every entry of one COCO file and turn it into boxes; raises on the first bad entry."""
-    document = _load(path)
-    classes: dict[int, tuple[str, Any]] = {}
-    for number, category in enumerate(document.get("categories", [])):
-        if not (isinstance(category, dict) and _integer(category.get("id")) and isinstance(category.get("name"), str)):
-            raise DatasetError(
-                f"{path.name}: categories[{number}] needs an integer 'id' and a 'name': {category!r:.120}"
-            )
-        if category["id"] in classes:
-            raise DatasetError(f"{path.name}: categories[{number}] repeats category id {category['id']}.")
-        classes[category["id"]] = (category["name"], class_for_name(category["name"], class_map))
-
-    images: dict[int, tuple[str, dict[str, Any]]] = {}
-    for number, image in enumerate(document["images"]):
-        where = f"{path.name}: images[{number}]"
-        if not isinstance(image, dict) or not _integer(image.get("id")):
-            raise DatasetError(f"{where} needs an integer 'id': {image!r:.120}")
-        where += f" (id {image['id']})"
-        if image["id"] in images:
-            raise DatasetError(f"{where} repeats image id {image['id']}. Image ids must be unique.")
-        width, height = image.get("width"), image.get("height")
-        if not (_integer(width) and _integer(height) and width > 0 and height > 0):
-            raise DatasetError(f"{where} has size {width!r}x{height!r}; width and height must be positive integers.")
-        index = image.get("frame_index")
-        if index is not None and not (_integer(index) and index >= 0):
-            raise DatasetError(f"{where} has frame_index {index!r}; expected a frame number from 0.")
-        file_name = image.get("file_name")
-        if file_name is not None and not isinstance(file_name, str):
-            raise DatasetError(f"{where} has file_name {file_name!r}; expected a file name.")
-        images[image["id"]] = (where, image)
-
-    boxes: dict[int, list[NewBox]] = {image_id: [] for image_id in images}
-    for number, ann in enumerate(document.get("annotations", [])):
-        where = f"{path.name}: annotations[{number}]"
-        if not isinstance(ann, dict):
-            raise DatasetError(f"{where} is not an object: {ann!r:.120}")
-        where += f" (id {ann.get('id')})"
-        image_id, category = ann.get("image_id"), ann.get("category_id")
-        if not _integer(image_id) or image_id not in images:
-            raise DatasetError(f"{where} refers to image {image_id!r}, which is not in 'images'. Fix the file.")
-        if not _integer(category) or category not in classes:
-            raise DatasetError(f"{where} has category_id {category!r}, which is not in 'categories'. Fix the file.")
-        bbox = ann.get("bbox")
-        if not (isinstance(bbox, list) and len(bbox) == 4 and all(_finite(v) for v in bbox)):
-            raise DatasetError(f"{where} has bbox {bbox!r}; expected [x, y, width, height] in pixels.")
-        x, y, w, h = (float(v) for v in bbox)
-        if w <= 0 or h <= 0:
-            raise DatasetError(f"{where} has a box of size {w:g}x{h:g}; width and height must be positive.")
-        name, class_id = classes[category]
+    """Read one COCO file (the shared reader raises on the first bad entry) and turn it into boxes."""
+    coco = read_coco(path)
+    classes = {cid: (name, class_for_name(name, class_map)) for cid, name in coco.categories.items()}
+    boxes: dict[int, list[NewBox]] = {image.id: [] for image in coco.images}
+    for ann in coco.annotations:
+        name, class_id = classes[ann.category_id]
         if class_id is None:
             dropped[name] = dropped.get(name, 0) + 1
             continue
-        score, track = ann.get("score"), ann.get("track_id")
-        boxes[image_id].append(NewBox(
-            class_id, x, y, w, h,
-            score=float(score) if _finite(score) else None,
-            source=BoxSource.IMPORTED,
-            track_id=track if _integer(track) else None,
+        boxes[ann.image_id].append(NewBox(
+            class_id, ann.x, ann.y, ann.w, ann.h, score=ann.score, source=BoxSource.IMPORTED, track_id=ann.track_id,
         ))
     return [
-        _Entry(path, where, image.get("file_name"), image["width"], image["height"], image.get("frame_index"),
-               boxes[image_id])
-        for image_id, (where, image) in images.items()
+        _Entry(path, image.where, image.file_name, image.width, image.height, image.frame_index, boxes[image.id])
+        for image in coco.images
     ]
 
 

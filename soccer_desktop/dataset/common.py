@@ -12,6 +12,7 @@ from typing import Any
 
 from PIL import Image, UnidentifiedImageError
 
+from soccer_desktop.core.atomic import atomic_write_bytes
 from soccer_desktop.core.errors import UserError
 from soccer_desktop.project.store import ClassId
 
@@ -130,13 +131,7 @@ def short_hash(text: str) -> str:
 def write_bytes_atomic(path: Path, data: bytes) -> None:
     """Write a file so a crash leaves either the old file or the new one, never half of it."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.part")
-    try:
-        temporary.write_bytes(data)
-        os.replace(temporary, path)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
+    atomic_write_bytes(path, data)
 
 
 class Linker:

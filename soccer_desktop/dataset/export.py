@@ -43,6 +43,7 @@ from typing import Any
 import yaml
 
 from soccer_desktop import __version__
+from soccer_desktop.core.disk import disk_error, writing
 from soccer_desktop.core.jobs import CancelCheck, Progress, ProgressCallback, check_cancel, never_cancelled, no_progress
 from soccer_desktop.dataset.common import (
     CATEGORIES,
@@ -360,9 +361,10 @@ def export_dataset(
     frames = selection.frames
     warnings = selection.warnings()
     names = export_names(frames)
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = out_dir.with_name(f".{out_dir.name}.partial-{uuid.uuid4().hex[:8]}")
-    staging.mkdir()
+    with writing("the dataset", out_dir.parent):
+        out_dir.parent.mkdir(parents=True, exist_ok=True)
+        staging.mkdir()
     manifest = _manifest_head(project, fmt, selection)
     try:
         writer = _Writer(project, staging, frames, names, progress, cancel)
@@ -403,6 +405,8 @@ def export_dataset(
         (staging / MANIFEST_NAME).write_bytes(json.dumps(manifest, indent=2).encode("utf-8"))
         check_cancel(cancel)
         _publish(staging, out_dir)
+    except OSError as error:  # a full or read-only disk: the earlier export (if any) is untouched
+        raise disk_error(error, "the dataset", out_dir.parent) from error
     finally:
         shutil.rmtree(staging, ignore_errors=True)
 
@@ -412,7 +416,8 @@ def export_dataset(
         warnings += [w for w in report.warnings if w not in warnings]
         manifest["warnings"] = warnings
         manifest["validation"] = report.as_json()
-        write_bytes_atomic(out_dir / MANIFEST_NAME, json.dumps(manifest, indent=2).encode("utf-8"))
+        with writing("the dataset manifest", out_dir):
+            write_bytes_atomic(out_dir / MANIFEST_NAME, json.dumps(manifest, indent=2).encode("utf-8"))
     progress(Progress(len(frames), len(frames), "Exported"))
     return ExportResult(
         out_dir, fmt, counts, digest, out_dir / MANIFEST_NAME, tuple(warnings), report, time.perf_counter() - start

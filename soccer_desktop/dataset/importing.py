@@ -27,6 +27,7 @@ from soccer_desktop.core.jobs import CancelCheck, Progress, ProgressCallback, ch
 from soccer_desktop.dataset.common import DatasetError, safe_name, short_hash
 from soccer_desktop.project.store import NewBox, Project
 from soccer_desktop.video.frames import frame_image_path, write_jpeg
+from soccer_desktop.video.frame_index import index_dir
 from soccer_desktop.video.reader import VideoReader
 
 IMPORTED_DIR = "imported"
@@ -189,8 +190,8 @@ def commit_video_frames(
     staging = project.frames_dir / f".import-{uuid.uuid4().hex[:12]}"
     moved: list[Path] = []
     try:
-        with VideoReader(video_path) as reader:
-            info = reader.info
+        with VideoReader(video_path, index_cache=index_dir(project.root)) as reader:
+            info, time_of = reader.info, reader.index.time_of  # real timestamps, right for VFR files too
             for item in by_index.values():
                 if not 0 <= item.frame_index < info.frame_count:
                     raise DatasetError(
@@ -231,7 +232,7 @@ def commit_video_frames(
                 if frame is None:
                     frame = project.add_frame(
                         frame_image_path(project, video.id, index), width=info.width, height=info.height,
-                        video_id=video.id, frame_index=index, timestamp_s=index / info.fps,
+                        video_id=video.id, frame_index=index, timestamp_s=time_of(index),
                     )
                     result.frames_added += 1
                 else:

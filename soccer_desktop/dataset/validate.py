@@ -15,7 +15,6 @@ from __future__ import annotations
 import bisect
 import contextlib
 import io
-import json
 import math
 import os
 import time
@@ -27,6 +26,16 @@ from typing import Any, TypeGuard
 from pycocotools.coco import COCO
 
 from soccer_desktop.core.jobs import CancelCheck, Progress, ProgressCallback, check_cancel, never_cancelled, no_progress
+from soccer_desktop.dataset.coco import (
+    VALID_SPLIT_NAMES,
+    CocoAnnotation,
+    CocoFile,
+    CocoFormatError,
+    CocoImage,
+    category_problem,
+    read_coco,
+    small_valid_split,
+)
 from soccer_desktop.dataset.common import CATEGORY_NAMES, DatasetError, image_size
 from soccer_desktop.project.store import ClassId
 
@@ -34,13 +43,9 @@ from soccer_desktop.project.store import ClassId
 SIZE_BIN_EDGES = (8, 15, 32, 64, 128)
 SIZE_BIN_LABELS = ("<8", "8-15", "15-32", "32-64", "64-128", ">=128")
 SMALL_BALL_PX = 15
-#: Fewer valid images than this gives a validation score too noisy to act on.
-MIN_VALID_IMAGES = 5
-VALID_SPLIT_NAMES = ("valid", "val")
 #: Slack for float rounding when checking that a box lies inside its image.
 EDGE_TOLERANCE_PX = 1e-6
 
-_EXPECTED_CATEGORIES = sorted(CATEGORY_NAMES.items())
 
 
 @dataclass(frozen=True)
@@ -143,12 +148,13 @@ def find_annotation_files(root: Path) -> list[AnnotationFile]:
     return sorted(found, key=lambda entry: (order.get(entry.split, len(order)), entry.split))
 
 
-def _number(value: Any) -> TypeGuard[float]:
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
-
-
 class _FileChecker:
-    """Checks one annotation file and adds its numbers to the report."""
+    """Checks one annotation file and adds its numbers to the report.
+
+    The shared reader (:mod:`.coco`) checks the file's structure and notes each broken
+    entry; this adds what training needs beyond it: exactly player and ball, images on
+    disk at the stated size, boxes at least 1 px and inside their image.
+    """
 
     def __init__(self, entry: AnnotationFile, problems: list[str], cancel: CancelCheck) -> None:
         self.entry = entry
@@ -159,180 +165,109 @@ class _FileChecker:
     def problem(self, text: str) -> None:
         self.problems.append(f"{self.entry.split}: {text}")
 
-    def load(self) -> dict[str, Any] | None:
-        name = self.entry.path.name
+    def load(self) -> CocoFile | None:
+        structure: list[str] = []
         try:
-            data = json.loads(self.entry.path.read_bytes())
-        except (OSError, ValueError) as error:
-            self.problem(f"{name} cannot be read as JSON ({error}). Export the dataset again.")
+            coco = read_coco(self.entry.path, structure)
+        except CocoFormatError as error:
+            self.problem(str(error))
             return None
-        if not isinstance(data, dict):
-            self.problem(f"{name} holds a {type(data).__name__}, not a COCO object. Export the dataset again.")
-            return None
-        for key in ("images", "annotations", "categories"):
-            if not isinstance(data.get(key), list):
-                self.problem(f"{name} has no '{key}' list. Export the dataset again.")
-                return None
+        for text in structure:
+            self.problem(text)
+        if structure:
+            return coco  # pycocotools would trip over the broken entries the reader left out
         try:
             with contextlib.redirect_stdout(io.StringIO()):  # pycocotools prints progress lines
-                coco = COCO()
-                coco.dataset = data
-                coco.createIndex()
+                loaded = COCO()
+                loaded.dataset = coco.document
+                loaded.createIndex()
         except (KeyError, TypeError, AttributeError) as error:
-            self.problem(f"pycocotools cannot load {name} ({type(error).__name__}: {error}). Export the dataset again.")
+            self.problem(f"pycocotools cannot load {coco.path.name} ({type(error).__name__}: {error}). "
+                         "Export the dataset again.")
             return None
-        return data
+        return coco
 
-    def check_categories(self, categories: list[Any]) -> None:
-        found = sorted((c.get("id"), c.get("name")) for c in categories if isinstance(c, dict))
-        if found != _EXPECTED_CATEGORIES:
-            self.problem(
-                f"categories are {found}; expected exactly {_EXPECTED_CATEGORIES} (player = 1, ball = 2). "
-                "Export the dataset again from Soccer Desktop, or import it and export it."
-            )
-
-    def check_images(self, images: list[Any]) -> dict[int, dict[str, Any]]:
-        by_id: dict[int, dict[str, Any]] = {}
+    def check_images(self, images: list[CocoImage]) -> dict[int, CocoImage]:
         names: dict[str, int] = {}
         folder = str(self.entry.image_dir)
         for number, image in enumerate(images):
             if number % 256 == 0:
                 check_cancel(self.cancel)
-            if not isinstance(image, dict) or not isinstance(image.get("id"), int) or isinstance(image.get("id"), bool):
-                self.problem(f"images[{number}] has no integer 'id': {image!r:.120}")
+            label = f"image {image.id} {image.file_name!r}"
+            if not image.file_name:
+                self.problem(f"{label}: 'file_name' is missing")
                 continue
-            image_id, file_name = image["id"], image.get("file_name")
-            if image_id in by_id:
-                self.problem(f"image {image_id} {file_name!r}: id {image_id} is used twice "
-                             f"(also by {by_id[image_id].get('file_name')!r})")
-                continue
-            by_id[image_id] = image
-            if not isinstance(file_name, str) or not file_name:
-                self.problem(f"image {image_id} {file_name!r}: 'file_name' is missing")
-                continue
-            if file_name in names:
-                self.problem(f"image {image_id} {file_name!r}: file name also used by image {names[file_name]}")
-            names[file_name] = image_id
-            width, height = image.get("width"), image.get("height")
-            if not (isinstance(width, int) and isinstance(height, int) and width > 0 and height > 0):
-                self.problem(f"image {image_id} {file_name!r}: width/height {width!r}x{height!r} are not positive "
-                             "integers")
-                continue
-            path = os.path.join(folder, file_name)
+            if image.file_name in names:
+                self.problem(f"{label}: file name also used by image {names[image.file_name]}")
+            names[image.file_name] = image.id
+            path = os.path.join(folder, image.file_name)
             try:
                 actual = image_size(path)
             except DatasetError as error:
                 missing = not os.path.isfile(path)
-                self.problem(f"image {image_id} {file_name!r}: "
-                             + (f"the file is missing (expected {path})" if missing else str(error)))
+                self.problem(f"{label}: " + (f"the file is missing (expected {path})" if missing else str(error)))
                 continue
-            if actual != (width, height):
-                self.problem(f"image {image_id} {file_name!r}: the file is {actual[0]}x{actual[1]} but the entry "
-                             f"says {width}x{height}")
-        return by_id
+            if actual != (image.width, image.height):
+                self.problem(f"{label}: the file is {actual[0]}x{actual[1]} but the entry says "
+                             f"{image.width}x{image.height}")
+        return {image.id: image for image in images}
 
-    def explain_annotation(
-        self, number: int, ann: Any, images: dict[int, dict[str, Any]], ids: set[int]
-    ) -> tuple[int, float, float] | None:
-        """Name every problem of an annotation the fast check refused; returns (category, w, h) if it counts."""
-        if not isinstance(ann, dict) or not isinstance(ann.get("id"), int) or isinstance(ann.get("id"), bool):
-            self.problem(f"annotations[{number}] has no integer 'id': {ann!r:.120}")
-            return None
-        ann_id, image_id = ann["id"], ann.get("image_id")
-        image = images.get(image_id) if isinstance(image_id, int) else None
-        label = f"annotation {ann_id} (image {image_id} {image.get('file_name') if image else None!r})"
-        if ann_id in ids:
-            self.problem(f"{label}: annotation id {ann_id} is used twice")
-        ids.add(ann_id)
-        if image is None:
-            self.problem(f"{label}: image_id {image_id!r} is not in 'images'")
-            return None
-        category = ann.get("category_id")
-        if not isinstance(category, int) or isinstance(category, bool) or category not in CATEGORY_NAMES:
-            self.problem(f"{label}: category_id {category!r} is not player (1) or ball (2)")
-            return None
-        bbox = ann.get("bbox")
-        if not (isinstance(bbox, list) and len(bbox) == 4 and all(_number(v) for v in bbox)):
-            self.problem(f"{label}: bbox {bbox!r} is not [x, y, width, height]")
-            return None
-        x, y, w, h = bbox
-        shown = "[" + ", ".join(f"{v:g}" for v in bbox) + "]"
-        if w < 1 or h < 1:
-            self.problem(f"{label}: bbox {shown} is smaller than 1 px")
-        width, height = image.get("width"), image.get("height")
-        if _number(width) and _number(height) and (
-            x < -EDGE_TOLERANCE_PX or y < -EDGE_TOLERANCE_PX
-            or x + w > width + EDGE_TOLERANCE_PX or y + h > height + EDGE_TOLERANCE_PX
-        ):
-            self.problem(f"{label}: bbox {shown} reaches outside the {width}x{height} image")
-        area = ann.get("area")
-        if not (_number(area) and area > 0):
-            self.problem(f"{label}: 'area' {area!r} is not a positive number")
-        if ann.get("iscrowd", 0) != 0:
-            self.problem(f"{label}: iscrowd is {ann.get('iscrowd')!r}; expected 0")
-        return category, w, h
-
-    def check_annotations(self, annotations: list[Any], images: dict[int, dict[str, Any]]) -> dict[int, list[int]]:
-        """Check every annotation: one cheap test for the usual sound entry, the full story for the others."""
-        ids: set[int] = set()
+    def check_annotations(self, annotations: list[CocoAnnotation], images: dict[int, CocoImage]) -> dict[int, list[int]]:
         classes_of: dict[int, list[int]] = {}
-        sizes: dict[int, tuple[Any, Any]] = {
-            image_id: (image.get("width"), image.get("height")) for image_id, image in images.items()
-        }
         slack = EDGE_TOLERANCE_PX
         boxes, histogram = self.stats.boxes, self.stats.sizes
         for number, ann in enumerate(annotations):
             if number % 1024 == 0:
                 check_cancel(self.cancel)
-            try:
-                ann_id, image_id, category = ann["id"], ann["image_id"], ann["category_id"]
-                x, y, w, h = ann["bbox"]
-                width, height = sizes[image_id]
-                sound = (
-                    type(ann_id) is int and ann_id not in ids and type(category) is int and category in CATEGORY_NAMES
-                    and w >= 1 and h >= 1 and x >= -slack and y >= -slack
-                    and x + w <= width + slack and y + h <= height + slack
-                    and ann["area"] > 0 and ann.get("iscrowd", 0) == 0
-                )
-            except (KeyError, TypeError, ValueError):
-                sound = False
-            if sound:
-                ids.add(ann_id)
-            else:
-                explained = self.explain_annotation(number, ann, images, ids)
-                if explained is None:
-                    continue
-                category, w, h = explained
-                image_id = ann["image_id"]
-            name = CATEGORY_NAMES[category]
+            image = images[ann.image_id]
+            x, y, w, h = ann.x, ann.y, ann.w, ann.h
+            label = f"annotation {ann.id} (image {ann.image_id} {image.file_name!r})"
+            if ann.category_id not in CATEGORY_NAMES:
+                self.problem(f"{label}: category_id {ann.category_id!r} is not player (1) or ball (2)")
+                continue
+            shown = f"[{x:g}, {y:g}, {w:g}, {h:g}]"
+            if w < 1 or h < 1:
+                self.problem(f"{label}: bbox {shown} is smaller than 1 px")
+            if x < -slack or y < -slack or x + w > image.width + slack or y + h > image.height + slack:
+                self.problem(f"{label}: bbox {shown} reaches outside the {image.width}x{image.height} image")
+            if not (_number(ann.area) and ann.area > 0):
+                self.problem(f"{label}: 'area' {ann.area!r} is not a positive number")
+            if ann.iscrowd != 0:
+                self.problem(f"{label}: iscrowd is {ann.iscrowd!r}; expected 0")
+            name = CATEGORY_NAMES[ann.category_id]
             side = max(w, h)
             boxes[name] += 1
             histogram[name][bisect.bisect_right(SIZE_BIN_EDGES, side)] += 1
-            if category == ClassId.BALL and side < SMALL_BALL_PX:
+            if ann.category_id == ClassId.BALL and side < SMALL_BALL_PX:
                 self.stats.small_balls += 1
-            classes_of.setdefault(image_id, []).append(category)
+            classes_of.setdefault(ann.image_id, []).append(ann.category_id)
         return classes_of
 
     def run(self, seen_frames: dict[tuple[str, int], str]) -> None:
-        data = self.load()
-        if data is None:
+        coco = self.load()
+        if coco is None:
             return
-        self.check_categories(data["categories"])
-        images = self.check_images(data["images"])
-        classes_of = self.check_annotations(data["annotations"], images)
+        wrong_categories = category_problem(coco)
+        if wrong_categories is not None:
+            self.problem(wrong_categories)
+        images = self.check_images(coco.images)
+        classes_of = self.check_annotations(coco.annotations, images)
         self.stats.images = len(images)
         for image_id, image in images.items():
             classes = classes_of.get(image_id, [])
             self.stats.negatives += not classes
             self.stats.ball_frames += int(ClassId.BALL) in classes
-            video, index = image.get("video"), image.get("frame_index")
-            if isinstance(video, str) and isinstance(index, int):
-                other = seen_frames.setdefault((video, index), self.entry.split)
+            if image.video is not None and image.frame_index is not None:
+                other = seen_frames.setdefault((image.video, image.frame_index), self.entry.split)
                 if other != self.entry.split:
                     self.problem(
-                        f"image {image_id} {image.get('file_name')!r}: frame {index} of {video} is also in "
-                        f"{other}, so the split leaks. Export the dataset again."
+                        f"image {image_id} {image.file_name!r}: frame {image.frame_index} of {image.video} is also "
+                        f"in {other}, so the split leaks. Export the dataset again."
                     )
+
+
+def _number(value: Any) -> TypeGuard[float]:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
 
 
 def balance_warnings(counts: Mapping[str, Mapping[str, int]]) -> list[str]:
@@ -346,11 +281,9 @@ def balance_warnings(counts: Mapping[str, Mapping[str, int]]) -> list[str]:
     for name, split in counts.items():
         if name.rsplit("/", 1)[-1] not in VALID_SPLIT_NAMES:
             continue
-        if split["images"] < MIN_VALID_IMAGES:
-            notes.append(
-                f"{name} has only {split['images']} images (fewer than {MIN_VALID_IMAGES}): its scores will be "
-                "noise. Review more frames."
-            )
+        small = small_valid_split(name, split["images"])
+        if small is not None:
+            notes.append(small)
         elif split["ball_frames"] == 0 and any(c["ball_frames"] for c in counts.values()):
             notes.append(f"{name} has no ball frames, so the ball cannot be scored.")
     return notes

@@ -29,13 +29,18 @@ class DetectorChoice:
     sahi: SahiSettings | None = field(default_factory=SahiSettings)  # None: one pass per whole frame
 
 
-def build_factory(choice: DetectorChoice, warn: Callable[[str], None] = lambda _: None) -> DetectorFactory:
-    """The detector factory for ``choice``; ``warn`` receives notes the user should see (limits, CPU)."""
+def build_factory(
+    choice: DetectorChoice, warn: Callable[[str], None] = lambda _: None, index_cache: Path | None = None
+) -> DetectorFactory:
+    """The detector factory for ``choice``; ``warn`` receives notes the user should see (limits, CPU).
+
+    ``index_cache``: the project's frame-index folder, so detectors that read the video never demux it again.
+    """
     if choice.detector == "motion":
         from soccer_desktop.detect.motion import MOTION_LIMITS, MotionProposals
 
         warn(MOTION_LIMITS)
-        return MotionProposals()
+        return MotionProposals(index_cache=index_cache)
     from soccer_desktop.detect.rfdetr_backend import load_rfdetr
 
     detector = load_rfdetr(choice.model, choice.weights, confidence=choice.confidence, device=choice.device,

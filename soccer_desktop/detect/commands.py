@@ -72,8 +72,10 @@ def _cmd_pseudo_label(args: argparse.Namespace) -> int:
                   f"soccer-desktop extract {args.project_dir} --every 25")
             return 0
         from soccer_desktop.detect.choice import build_factory
+        from soccer_desktop.video.frame_index import index_dir
 
-        factory = build_factory(_choice(args), warn=lambda note: print(f"Note: {note}", file=sys.stderr))
+        factory = build_factory(_choice(args), warn=lambda note: print(f"Note: {note}", file=sys.stderr),
+                                index_cache=index_dir(project.root))
         summary = pseudo_label(project, factory, frames, keep_other_detectors=args.keep_other_detectors,
                                resume=not args.restart, progress=TerminalProgress())  # fmt: skip
         print(f"{factory.name}: {summary.describe()}")

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import cv2
 import numpy as np
@@ -110,8 +111,10 @@ class MotionProposals:
     name = "motion"
     needs_video = True
 
-    def __init__(self, settings: MotionSettings | None = None) -> None:
+    def __init__(self, settings: MotionSettings | None = None, index_cache: Path | None = None) -> None:
+        """``index_cache``: the project's frame-index folder; the video is then demuxed at most once, ever."""
         self.settings = settings or MotionSettings()
+        self.index_cache = index_cache
 
     @property
     def fingerprint(self) -> str:
@@ -129,7 +132,8 @@ class MotionProposals:
                 "Motion proposals need the video a frame comes from; imported images have none. "
                 "Use RF-DETR for them."
             )
-        with VideoReader(video.path) as grabber:
+        # The frame index comes from memory or the project, so each group decodes only its 25 samples.
+        with VideoReader(video.path, index_cache=self.index_cache) as grabber:
             samples = background_sample_indices(
                 grabber.keyframes, grabber.frame_count, video.fps, min(frame_indices), max(frame_indices)
             )

@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from soccer_desktop import paths
+from soccer_desktop.core.atomic import atomic_write_json
+from soccer_desktop.core.disk import writing
 from soccer_desktop.core.errors import UserError
 
 log = logging.getLogger(__name__)
@@ -309,10 +310,9 @@ class Keymap:
         """Write atomically (temporary file, then replace); refuses a keymap with conflicts."""
         self.check()
         path = path or keymap_file()
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_name(path.name + ".part")
-        temporary.write_text(json.dumps(self.to_json(), indent=2), encoding="utf-8")
-        os.replace(temporary, path)
+        with writing("the keymap", path.parent):
+            path.parent.mkdir(parents=True, exist_ok=True)
+            atomic_write_json(path, self.to_json())
         return path
 
     @classmethod

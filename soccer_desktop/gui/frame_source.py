@@ -17,6 +17,7 @@ from PySide6.QtCore import QObject, Signal
 from soccer_desktop.core.errors import UserError
 
 if TYPE_CHECKING:
+    from soccer_desktop.video.frame_index import FrameIndex
     from soccer_desktop.video.reader import VideoInfo, VideoReader
 
 log = logging.getLogger(__name__)
@@ -31,10 +32,13 @@ class FrameSource(QObject):
     sig_opened = Signal(object)
     """The video is open: its VideoInfo."""
 
-    def __init__(self, path: Path, parent: QObject | None = None) -> None:
+    def __init__(self, path: Path, parent: QObject | None = None, index_cache: Path | None = None) -> None:
         super().__init__(parent)
         self.path = path
+        self.index_cache = index_cache
         self.info: VideoInfo | None = None
+        self.index: FrameIndex | None = None
+        """The frame times and keyframes, once open (read-only arrays: safe to read from the GUI thread)."""
         self._reader: VideoReader | None = None
         self._condition = threading.Condition()
         self._request: tuple[int, bool] | None = None
@@ -69,7 +73,7 @@ class FrameSource(QObject):
         from soccer_desktop.video.reader import VideoReader  # PyAV loads here, not at start-up
 
         try:
-            self._reader = VideoReader(self.path)
+            self._reader = VideoReader(self.path, index_cache=self.index_cache)
         except UserError as error:
             self.sig_error.emit(str(error))
             return
@@ -78,6 +82,7 @@ class FrameSource(QObject):
             self.sig_error.emit(f"{self.path.name} could not be opened: {error!r}")
             return
         self.info = self._reader.info
+        self.index = self._reader.index
         with self._condition:
             self._busy = False
         self.sig_opened.emit(self.info)

@@ -80,6 +80,7 @@ class LabellingActions:
         def label(progress: object, cancel: object) -> str:
             from soccer_desktop.detect.choice import build_factory
             from soccer_desktop.detect.pseudo_label import pseudo_label, select_frames
+            from soccer_desktop.video.frame_index import index_dir
 
             with Project.open(root) as project:
                 frames = select_frames(project, scope)
@@ -87,7 +88,7 @@ class LabellingActions:
                     raise UserError("There are no unreviewed frames to pseudo-label. Extract frames first "
                                     "(Labels › Extract frames…); reviewed frames are never changed.")
                 notes: list[str] = []
-                factory = build_factory(choice, warn=notes.append)
+                factory = build_factory(choice, warn=notes.append, index_cache=index_dir(project.root))
                 summary = pseudo_label(project, factory, frames, progress=progress, cancel=cancel)
                 return "\n\n".join([f"{factory.name}: {summary.describe()}", *notes])
 

@@ -412,7 +412,9 @@ class MainWindow(QMainWindow):
         self.current_video = video
         self.pages.setCurrentWidget(self.workspace)
         self.workspace.setCurrentWidget(self.video_panel)
-        self.video_panel.open_video(Path(video.path), start_frame)
+        from soccer_desktop.video.frame_index import index_dir
+
+        self.video_panel.open_video(Path(video.path), start_frame, index_cache=index_dir(self.project.root))
         self.events_panel.set_events(self.project.events(video.id))
 
     def choose_relink(self) -> None:
@@ -427,14 +429,26 @@ class MainWindow(QMainWindow):
             if path:
                 self.relink_video(video.id, Path(path))
 
-    def relink_video(self, video_id: int, new_path: Path) -> None:
+    def relink_video(self, video_id: int, new_path: Path) -> Job | None:
+        """Relink as a job: checking the new file indexes all of it, which must not freeze the window."""
+        if self.project is None:
+            return None
         from soccer_desktop.video.library import relink_video
 
-        def run() -> None:
-            relink_video(self.project, video_id, new_path)
-            self.refresh_project()
+        root = self.project.root
 
-        self._run_guarded(run)
+        def relink(progress: object, cancel: object) -> int:
+            with Project.open(root) as project:
+                return relink_video(project, video_id, new_path).id
+
+        def relinked(_: object) -> None:
+            if self.project is not None and self.project.root == root:
+                self.refresh_project()
+
+        job = self.jobs.start(f"Relinking {new_path.name}", relink)
+        job.sig_finished.connect(relinked)
+        job.sig_failed.connect(self.show_error)
+        return job
 
     def choose_events(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "Import events", "", "Event files (*.json);;All files (*)")

@@ -35,11 +35,17 @@ if TYPE_CHECKING:
 SPEEDS = (0.25, 0.5, 1.0, 2.0, 4.0)
 
 
-def timecode(frame_index: int, fps: float) -> str:
-    """``hh:mm:ss.ff`` (ff = frame within the second)."""
+def timecode(frame_index: int, fps: float, seconds_at: float | None = None) -> str:
+    """``hh:mm:ss.ff`` (ff = frame within the second).
+
+    ``seconds_at``: the frame's real time (from its timestamp); variable-frame-rate files need it,
+    since ``frame_index / fps`` drifts from the truth there.
+    """
     if fps <= 0:
         return "--:--:--.--"
     whole_fps = max(1, int(round(fps)))
+    if seconds_at is not None:
+        frame_index = int(seconds_at * whole_fps + 1e-6)  # frame slots of 1/fps s, from the real time
     seconds, frame = divmod(frame_index, whole_fps)
     minutes, seconds = divmod(seconds, 60)
     hours, minutes = divmod(minutes, 60)
@@ -154,8 +160,10 @@ class VideoPanel(QWidget):
             widget.setEnabled(enabled)
 
     # ------------------------------------------------------------ open/close
-    def open_video(self, path: Path, start_frame: int = 0) -> None:
+    def open_video(self, path: Path, start_frame: int = 0, index_cache: Path | None = None) -> None:
         """Start showing a video at ``start_frame``; problems arrive as ``sig_error``.
+
+        ``index_cache``: the project's frame-index folder, so a project video is not demuxed again.
 
         The same video, already open, is not opened again: it just seeks.
         """
@@ -164,7 +172,7 @@ class VideoPanel(QWidget):
             return
         self.close_video()
         self._start_frame = start_frame
-        source = FrameSource(Path(path))
+        source = FrameSource(Path(path), index_cache=index_cache)
         self._source = source
         source.sig_opened.connect(self._on_opened)
         source.sig_frame.connect(self._on_frame)
@@ -292,8 +300,12 @@ class VideoPanel(QWidget):
         """Ask for the frame the clock says is due, once the previous one has arrived."""
         if self._source is None or not self._source.is_idle():
             return
-        elapsed = time.monotonic() - self._play_started_at
-        due = self._play_started_frame + int(elapsed * self.fps * self._speed)
+        elapsed = (time.monotonic() - self._play_started_at) * self._speed
+        index = self._source.index
+        if index is not None:  # by the real timestamps: right for variable-frame-rate files too
+            due = index.frame_shown_at(index.time_of(self._play_started_frame) + elapsed)
+        else:
+            due = self._play_started_frame + int(elapsed * self.fps)
         if self._shown >= self.frame_count - 1:
             self.pause()
             return
@@ -301,13 +313,17 @@ class VideoPanel(QWidget):
             self._request(min(due, self.frame_count - 1), exact=True)
 
     # ---------------------------------------------------------------- frames
+    def _timecode_of(self, frame: int) -> str:
+        index = self._source.index if self._source is not None else None
+        return timecode(frame, self.fps, index.time_of(frame) if index is not None else None)
+
     def _on_frame(self, index: int, image: np.ndarray, exact: bool) -> None:
         self.view.set_frame(image)
         if not exact:
-            self._timecode.setText(f"≈ {timecode(index, self.fps)}")
+            self._timecode.setText(f"≈ {self._timecode_of(index)}")
             return
         self._shown = index
-        self._timecode.setText(timecode(index, self.fps))
+        self._timecode.setText(self._timecode_of(index))
         self._frame_box.blockSignals(True)
         self._frame_box.setValue(index)
         self._frame_box.blockSignals(False)

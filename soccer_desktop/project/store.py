@@ -161,6 +161,11 @@ def _explain(error: sqlite3.Error, db_path: Path) -> ProjectError:
             f"The project database {db_path} is damaged ({error}). Restore it from a backup, "
             "or create a new project and import your videos and labels again."
         )
+    if "disk is full" in text or "disk i/o" in text:
+        return ProjectError(
+            f"The disk holding the project {db_path.parent} is full (or failing), so the change was not saved. "
+            "Free some space on that disk, then try again."
+        )
     if "readonly" in text or "read-only" in text:
         return ProjectError(
             f"The project {db_path.parent} is read-only. Copy it to a folder you can write to."
@@ -367,11 +372,21 @@ class Project:
         new_path = Path(new_path).expanduser().resolve()
         stat = new_path.stat()
         with self.transaction() as db:
+            self.check_relink_target(video_id, new_path)
             db.execute(
                 "UPDATE videos SET path = ?, size_bytes = ?, mtime = ? WHERE id = ?",
                 (str(new_path), stat.st_size, stat.st_mtime, video_id),
             )
         return self.video(video_id)
+
+    def check_relink_target(self, video_id: int, new_path: Path | str) -> None:
+        """Refuse a relink onto a file that is another video of this project (a raw IntegrityError otherwise)."""
+        other = self.video_by_path(new_path)
+        if other is not None and other.id != video_id:
+            raise ProjectError(
+                f"{Path(new_path).name} is already in the project as video {other.id}. Choose the moved file of "
+                f"{Path(self.video(video_id).path).name} instead."
+            )
 
     # ------------------------------------------------------------------ events
     def replace_events(self, video_id: int, events: Iterable[NewEvent], source_file: str = "") -> int:

@@ -22,6 +22,8 @@ from typing import Any, get_args, get_origin, get_type_hints
 
 import yaml
 
+from soccer_desktop.core.atomic import atomic_write_text
+from soccer_desktop.core.disk import writing
 from soccer_desktop.core.errors import UserError
 
 SCHEMA_VERSION = 1
@@ -511,10 +513,9 @@ def dump_config(config: TrainingConfig) -> str:
 def save_config(config: TrainingConfig, path: Path | str) -> Path:
     """Write the configuration as YAML (atomically: a temporary file, then a rename)."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.tmp")
-    temporary.write_text(dump_config(config), encoding="utf-8")
-    temporary.replace(path)
+    with writing("the training configuration", path.parent):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write_text(path, dump_config(config))
     return path
 
 

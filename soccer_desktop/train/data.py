@@ -10,6 +10,7 @@
 * its train loader draws frames with a ``WeightedRandomSampler`` in which a
   frame showing the ball weighs ``ball_oversampling.weight``.
 
+rfdetr's private names are reached only through :mod:`.rfdetr_internals`.
 Imported only by the training process (it imports torch and rfdetr).
 """
 
@@ -28,8 +29,9 @@ from torch.utils.data import DataLoader, WeightedRandomSampler
 
 from rfdetr.config import ModelConfig, TrainConfig
 from rfdetr.datasets.coco import scale_coco_annotation
-from rfdetr.training.module_data import _MIN_TRAIN_BATCHES, RFDETRDataModule, _worker_init_fn
+from rfdetr.training.module_data import RFDETRDataModule
 
+from soccer_desktop.train import rfdetr_internals as internals
 from soccer_desktop.train.augment import BALL_LABEL, MixAugmenter, Sample, box_areas, sampling_weights
 from soccer_desktop.train.config import AugmentSettings
 
@@ -72,8 +74,8 @@ class MixedDataset(torch.utils.data.Dataset):
         """The raw frame and its boxes, exactly as rfdetr's ``CocoDetection.__getitem__`` reads them."""
         base = self.base
         image_id = base.ids[index]
-        image, (x_scale, y_scale) = base._decode_image(image_id)
-        annotations = base._load_target(image_id)
+        image, (x_scale, y_scale) = internals.decode_image(base, image_id)
+        annotations = internals.load_target(base, image_id)
         if (x_scale, y_scale) != (1.0, 1.0):
             annotations = [scale_coco_annotation(a, x_scale, y_scale) for a in annotations]
         image, target = base.prepare(image, {"image_id": image_id, "annotations": annotations})
@@ -94,8 +96,9 @@ class MixedDataset(torch.utils.data.Dataset):
             "size": torch.as_tensor([height, width]),
         }
         image = Image.fromarray(sample.image)
-        if self.base._transforms is not None:
-            return self.base._transforms(image, target)
+        transforms = internals.dataset_transforms(self.base)
+        if transforms is not None:
+            return transforms(image, target)
         return image, target
 
 
@@ -108,24 +111,25 @@ class SoccerDataModule(RFDETRDataModule):
 
     def setup(self, stage: str) -> None:
         super().setup(stage)
-        if stage == "fit" and self._dataset_train is not None and not isinstance(self._dataset_train, MixedDataset):
-            self._dataset_train = MixedDataset(self._dataset_train, self.augment)
-            dataset = self._dataset_train
+        train = internals.train_dataset(self)
+        if stage == "fit" and train is not None and not isinstance(train, MixedDataset):
+            dataset = MixedDataset(train, self.augment)
+            internals.set_train_dataset(self, dataset)
             log.info("Train split: %d frames, %d with the ball; mosaic/mixup/copy-paste %s",
                      len(dataset), sum(dataset.has_ball), "on" if dataset.augmenter.active else "off")
 
     def train_dataloader(self) -> DataLoader:
-        dataset = self._require_dataset(self._dataset_train, "fit")
+        dataset = internals.require_train_dataset(self)
         oversampling = self.augment.ball_oversampling
         if not (isinstance(dataset, MixedDataset) and oversampling.enabled and oversampling.weight != 1.0
                 and any(dataset.has_ball)):
             return super().train_dataloader()
-        batch_size = self._resolve_batch_size()
-        effective = batch_size * self._effective_grad_accum_steps()
+        batch_size = internals.batch_size(self)
+        effective = batch_size * internals.grad_accum_steps(self)
         world_size = getattr(self.trainer, "world_size", 1) if self.trainer else 1
         # As rfdetr: at least a few effective batches per epoch, and whole accumulation windows on every rank.
         unit = effective * world_size
-        samples = max(len(dataset), effective * _MIN_TRAIN_BATCHES * world_size)
+        samples = max(len(dataset), effective * internals.min_train_batches() * world_size)
         samples = int(math.ceil(samples / unit) * unit)
         weights = torch.as_tensor(sampling_weights(dataset.has_ball, self.augment), dtype=torch.double)
         sampler = WeightedRandomSampler(weights, num_samples=samples, replacement=True)
@@ -134,10 +138,5 @@ class SoccerDataModule(RFDETRDataModule):
             batch_size=batch_size,
             sampler=sampler,
             drop_last=True,
-            collate_fn=self._collate_fn_train,
-            num_workers=self._num_workers,
-            pin_memory=self._pin_memory,
-            persistent_workers=self._persistent_workers,
-            prefetch_factor=self._prefetch_factor,
-            worker_init_fn=_worker_init_fn,
+            **internals.train_loader_options(self),
         )

@@ -19,14 +19,12 @@ import cv2
 import numpy as np
 
 from soccer_desktop.core.errors import UserError
+from soccer_desktop.dataset.coco import CocoAnnotation, category_problem, read_coco, small_valid_split
 from soccer_desktop.train.augment import Sample
 
 SPLITS = ("train", "valid", "test")
 ANNOTATION_FILE = "_annotations.coco.json"
 MANIFEST_NAMES = ("dataset_manifest.json", "manifest.json")
-EXPECTED_CATEGORIES = {1: "player", 2: "ball"}
-#: Below this many validation images, mAP jumps around too much to pick the best checkpoint well.
-SMALL_VALID = 20
 
 
 class DatasetProblem(UserError):
@@ -82,47 +80,29 @@ class DatasetSummary:
         }
 
 
-def _load_json(path: Path) -> dict[str, Any]:
-    try:
-        data = json.loads(path.read_bytes())
-    except FileNotFoundError:
-        raise DatasetProblem(f"{path} is missing.") from None
-    except (OSError, ValueError) as error:
-        raise DatasetProblem(f"{path} cannot be read as JSON ({error}). Export the dataset again.") from None
-    if not isinstance(data, dict):
-        raise DatasetProblem(f"{path} is not a COCO annotation file. Export the dataset again.")
-    return data
-
-
-def _check_categories(path: Path, document: dict[str, Any]) -> None:
-    categories = {int(c.get("id", -1)): str(c.get("name", "")) for c in document.get("categories", [])}
-    if categories != EXPECTED_CATEGORIES:
-        found = ", ".join(f"{k}={v!r}" for k, v in sorted(categories.items())) or "none"
-        raise DatasetProblem(
-            f"{path} has the categories {found}; training needs exactly player (id 1) and ball (id 2). "
-            "Export the dataset from Soccer Desktop (it maps class names for you), or fix the categories list."
-        )
-
-
 def read_split(root: Path | str, split: str) -> list[ImageEntry]:
-    """The images of one split with their boxes (``xyxy``) and labels (0 player, 1 ball)."""
+    """The images of one split with their boxes (``xyxy``) and labels (0 player, 1 ball).
+
+    Read by the shared COCO reader, so a malformed file is refused with the same message as import
+    and validation give; categories must be exactly player (1) and ball (2).
+    """
     root = Path(root)
-    path = root / split / ANNOTATION_FILE
-    document = _load_json(path)
-    _check_categories(path, document)
-    by_image: dict[int, list[dict[str, Any]]] = {}
-    for ann in document.get("annotations", []):
-        if ann.get("iscrowd", 0):
-            continue
-        by_image.setdefault(int(ann["image_id"]), []).append(ann)
+    coco = read_coco(root / split / ANNOTATION_FILE)
+    wrong_categories = category_problem(coco)
+    if wrong_categories is not None:
+        raise DatasetProblem(wrong_categories)
+    by_image: dict[int, list[CocoAnnotation]] = {}
+    for ann in coco.annotations:
+        if not ann.iscrowd:
+            by_image.setdefault(ann.image_id, []).append(ann)
     entries = []
-    for image in document.get("images", []):
-        anns = by_image.get(int(image["id"]), [])
-        boxes = np.array([[a["bbox"][0], a["bbox"][1], a["bbox"][0] + a["bbox"][2], a["bbox"][1] + a["bbox"][3]]
-                          for a in anns], np.float32).reshape(-1, 4)
-        labels = np.array([int(a["category_id"]) - 1 for a in anns], np.int64)
-        entries.append(ImageEntry(root / split / image["file_name"], int(image["width"]), int(image["height"]),
-                                  boxes, labels))
+    for image in coco.images:
+        if not image.file_name:
+            raise DatasetProblem(f"{image.where} has no file_name. Export the dataset again.")
+        anns = by_image.get(image.id, [])
+        boxes = np.array([[a.x, a.y, a.x + a.w, a.y + a.h] for a in anns], np.float32).reshape(-1, 4)
+        labels = np.array([a.category_id - 1 for a in anns], np.int64)
+        entries.append(ImageEntry(root / split / image.file_name, image.width, image.height, boxes, labels))
     return entries
 
 
@@ -207,9 +187,9 @@ def weak_data_warnings(counts: dict[str, SplitCounts]) -> list[str]:
         warnings.append("There is no valid split: the best checkpoint cannot be chosen and early stopping "
                         "cannot work. Export with a valid share above 0.")
     else:
-        if valid.images < SMALL_VALID:
-            warnings.append(f"The valid split has only {valid.images} images: mAP will jump from epoch to epoch. "
-                            f"Aim for at least {SMALL_VALID}.")
+        small = small_valid_split("valid", valid.images)
+        if small is not None:
+            warnings.append(small)
         if valid.ball == 0:
             warnings.append("The valid split has no ball boxes: AP for the ball cannot be measured.")
     return warnings

@@ -41,10 +41,12 @@ from pathlib import Path
 from typing import Any
 
 from soccer_desktop import paths
+from soccer_desktop.core.disk import disk_error
 from soccer_desktop.core.errors import UserError
+from soccer_desktop.train.checkpoint_io import save_checkpoint
 from soccer_desktop.train.config import CLASS_NAMES, MODEL_SIZES, TrainingConfig, save_config
 from soccer_desktop.train.events import EVENTS_FILE, EventWriter
-from soccer_desktop.train.runs import CANCEL_FILE, CONFIG_FILE, read_manifest, write_manifest
+from soccer_desktop.train.runs import CANCEL_FILE, CONFIG_FILE, process_start_time, read_manifest, write_manifest
 
 log = logging.getLogger(__name__)
 
@@ -85,11 +87,11 @@ class RunOutcome:
 # ------------------------------------------------------------------------- helpers
 def is_main_launch_process() -> bool:
     """Whether this process writes the run's files (rank 0 of node 0 under DDP/SLURM; always, otherwise)."""
-    try:
-        from rfdetr.utilities.distributed import _is_launcher_main_process
+    from soccer_desktop.train.rfdetr_internals import RfdetrChanged, is_launcher_main_process
 
-        return bool(_is_launcher_main_process())
-    except ImportError:  # pragma: no cover - rfdetr without that helper
+    try:
+        return is_launcher_main_process()
+    except RfdetrChanged:  # pragma: no cover - rfdetr without that helper
         return all(os.environ.get(v, "0") == "0" for v in ("RANK", "LOCAL_RANK", "NODE_RANK", "SLURM_PROCID"))
 
 
@@ -407,8 +409,6 @@ def _make_callback_class() -> type:
 
         def _save_weights(self, trainer: Any, pl_module: Any) -> None:
             """The epoch's weights (EMA-averaged when EMA is on) in rfdetr's ``.pth`` form; keep the newest N."""
-            import torch
-
             state, source = None, "live"
             for callback in trainer.callbacks:
                 getter = getattr(callback, "get_ema_model_state_dict", None)
@@ -432,9 +432,7 @@ def _make_callback_class() -> type:
                          "group_detr": pl_module.model_config.group_detr},
                 "model_config": pl_module.model_config.model_dump(mode="json"),
             }
-            temporary = path.with_suffix(".tmp")
-            torch.save(payload, temporary)
-            os.replace(temporary, path)
+            save_checkpoint(payload, path)  # whole or not at all; a full disk is a one-line DiskError
             self.session.emit("checkpoint", phase=self.number, kind="weights", path=str(path), epoch=self.epochs_done)
             keep = self.session.config.checkpoints.keep_last_weights
             for old in sorted(folder.glob("epoch_*.pth"))[:-keep]:
@@ -598,6 +596,7 @@ def _prepare_manifest(session: _Session, resume: bool, dataset: Any) -> None:
     manifest.update({
         "status": "running",
         "pid": os.getpid(),
+        "pid_started": process_start_time(os.getpid()),
         "host": socket.gethostname(),
         "config_file": CONFIG_FILE,
         "config": session.config.as_dict(),
@@ -684,6 +683,11 @@ def _run(session: _Session, dataset: Any, resume: bool, devices: int | None, tra
         status = "failed"
         _record_failure(session, "user", str(error), resumable=True)
         raise
+    except OSError as error:  # rfdetr's and Lightning's own checkpoint writes: a full or read-only disk
+        status = "failed"
+        problem = disk_error(error, "a checkpoint or log of the run", run_dir)
+        _record_failure(session, "user", str(problem), resumable=True)
+        raise problem from error
     except BaseException as error:
         status = "failed"
         if is_out_of_memory(error):

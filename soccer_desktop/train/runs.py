@@ -20,6 +20,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from soccer_desktop.core.atomic import atomic_write_text
+from soccer_desktop.core.disk import writing
 from soccer_desktop.project.store import Project
 
 RUN_MANIFEST = "manifest.json"
@@ -46,12 +48,26 @@ def write_manifest(run_dir: Path | str, manifest: dict[str, Any]) -> None:
     """Replace the manifest in one rename, so a reader never sees half of it."""
     path = Path(run_dir) / RUN_MANIFEST
     manifest = {**manifest, "updated_at": datetime.now().isoformat(timespec="seconds")}
-    temporary = path.with_name(f".{RUN_MANIFEST}.{os.getpid()}.tmp")
-    temporary.write_text(json.dumps(manifest, indent=2, default=str), encoding="utf-8")
-    os.replace(temporary, path)
+    with writing("the run manifest", path.parent):
+        atomic_write_text(path, json.dumps(manifest, indent=2, default=str))
 
 
-def process_alive(pid: int | None, host: str | None = None) -> bool:
+def process_start_time(pid: int) -> str | None:
+    """When process ``pid`` started (seconds since the epoch, as text); None when there is no such process.
+
+    A PID is reused once its process is gone, so "PID N runs" alone can name a stranger; the
+    start time tells the training process apart from whatever got its number later.
+    """
+    import psutil
+
+    try:
+        return f"{psutil.Process(int(pid)).create_time():.2f}"
+    except (psutil.Error, ValueError, OverflowError):
+        return None
+
+
+def process_alive(pid: int | None, host: str | None = None, started: str | None = None) -> bool:
+    """Whether the process that wrote a manifest still runs: same PID and, where recorded, the same start time."""
     if not pid:
         return False
     if host and host != socket.gethostname():
@@ -61,9 +77,13 @@ def process_alive(pid: int | None, host: str | None = None) -> bool:
     except ProcessLookupError:
         return False
     except PermissionError:
-        return True
+        pass
     except OSError:
         return False
+    if started is not None:
+        current = process_start_time(int(pid))
+        if current is not None and current != started:
+            return False  # the PID now belongs to another process
     return True
 
 
@@ -72,7 +92,8 @@ def effective_status(manifest: dict[str, Any] | None) -> str:
     if not manifest:
         return "pending"
     status = str(manifest.get("status", "pending"))
-    if status == "running" and not process_alive(manifest.get("pid"), manifest.get("host")):
+    if status == "running" and not process_alive(manifest.get("pid"), manifest.get("host"),
+                                                 manifest.get("pid_started")):
         return "interrupted"
     return status
 

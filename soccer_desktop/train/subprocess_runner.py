@@ -28,7 +28,14 @@ from typing import Any
 from soccer_desktop.train.config import TrainingConfig, parse_phases, save_config
 from soccer_desktop.train.engine import ENVIRONMENT
 from soccer_desktop.train.events import EVENTS_FILE, EventReader
-from soccer_desktop.train.runs import CANCEL_FILE, CONFIG_FILE, LOG_FILE, read_manifest, write_manifest
+from soccer_desktop.train.runs import (
+    CANCEL_FILE,
+    CONFIG_FILE,
+    LOG_FILE,
+    process_start_time,
+    read_manifest,
+    write_manifest,
+)
 from soccer_desktop.train.worker import EXIT_CANCELLED, EXIT_OK, EXIT_USER
 
 CRASH_LINES = 30
@@ -123,7 +130,8 @@ class TrainingProcess:
         # run interrupted (nor must a window that closes before then leave a run nobody can tell apart).
         manifest = read_manifest(runner.run_dir) or {"schema": 1, "name": config.name, "phases": {},
                                                      "phases_requested": parse_phases(phases, config.phases)}
-        manifest.update({"status": "running", "pid": runner.process.pid, "host": socket.gethostname()})
+        manifest.update({"status": "running", "pid": runner.process.pid, "host": socket.gethostname(),
+                         "pid_started": process_start_time(runner.process.pid)})
         write_manifest(runner.run_dir, manifest)
         return runner
 

@@ -9,10 +9,13 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from soccer_desktop.core.errors import UserError
 from soccer_desktop.project.store import NewEvent
+
+if TYPE_CHECKING:
+    from soccer_desktop.video.frame_index import FrameIndex
 
 _GAME_TIME = re.compile(r"^\s*(\d+)\s*-\s*(\d{1,3}):(\d{2})\s*$")
 
@@ -33,8 +36,14 @@ def _position_ms(value: Any) -> int | None:
     return None
 
 
-def parse_events(path: Path | str, fps: float, frame_count: int | None = None) -> list[NewEvent]:
-    """Read an event JSON file and convert each event's time to a frame index at ``fps``."""
+def parse_events(
+    path: Path | str, fps: float, frame_count: int | None = None, timeline: FrameIndex | None = None
+) -> list[NewEvent]:
+    """Read an event JSON file and convert each event's time to a frame index.
+
+    With ``timeline`` (the video's frame index) an event lands on the frame shown at its time, from the
+    real timestamps, which is what a variable-frame-rate file needs; without it, at ``fps``.
+    """
     path = Path(path)
     try:
         text = path.read_text(encoding="utf-8")
@@ -73,8 +82,14 @@ def parse_events(path: Path | str, fps: float, frame_count: int | None = None) -
         if game_time and (not isinstance(game_time, str) or not _GAME_TIME.match(game_time)):
             raise EventsError(f"{where} ({label}) has 'gameTime' {game_time!r}; expected \"1 - mm:ss\".")
         team = entry.get("team", "")
-        frame_index = int(round(position * fps / 1000.0))
-        if frame_count is not None and frame_index >= frame_count:
+        if timeline is not None:
+            end_s = timeline.time_of(timeline.frame_count - 1) + (1.0 / fps if fps else 0.0)
+            past_end = position / 1000.0 >= end_s
+            frame_index = timeline.frame_at_time(position / 1000.0)
+        else:
+            frame_index = int(round(position * fps / 1000.0))
+            past_end = frame_count is not None and frame_index >= frame_count
+        if past_end:
             raise EventsError(
                 f"{where} ({label}) at {position} ms is after the end of the video "
                 f"({frame_count} frames at {fps:g} fps). Is this the event file of another match?"

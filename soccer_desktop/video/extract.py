@@ -10,6 +10,7 @@ cancelled job keeps what it did and a second run only adds what is missing.
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections import deque
 from collections.abc import Iterable, Sequence
@@ -20,6 +21,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
+from soccer_desktop.core.disk import disk_error
 from soccer_desktop.core.errors import UserError
 from soccer_desktop.core.jobs import (
     CancelCheck,
@@ -31,7 +33,7 @@ from soccer_desktop.core.jobs import (
 )
 from soccer_desktop.project.store import Event, Project, Video
 from soccer_desktop.video.frames import frame_image_path, write_jpeg
-from soccer_desktop.video.reader import VideoReader
+from soccer_desktop.video.reader import VideoReader, open_project_video
 
 DEFAULT_QUALITY = 95
 DEFAULT_EVENT_EVERY = 5
@@ -222,48 +224,81 @@ def _extract_video(
         counter.present += len(plan)
         counter.report(name)
         return
-    pending: deque[tuple[int, Future[None], bool]] = deque()  # (index, JPEG write, row exists)
-    last: np.ndarray | None = None
-    cancelled = False
-    with VideoReader(video.path) as grabber:
-        for index, image in grabber.grab(plan):
-            if cancel():
-                cancelled = True  # stop decoding, but keep the frames already on their way to disk
-                break
-            small = thumbnail(image)
-            if stored.get(index, False):
-                last = small
-                counter.present += 1
-            elif last is not None and min_change > 0 and changed_fraction(last, small) < min_change:
-                counter.duplicates += 1
-            else:
-                last = small
-                path = frame_image_path(project, video.id, index)
-                pending.append((index, encoder.submit(write_jpeg, path, image, quality), index in stored))
-                if len(pending) >= _ENCODES_IN_FLIGHT:
-                    _register(project, video, *pending.popleft())
-                    counter.added += 1
-            counter.report(name)
-    while pending:
-        _register(project, video, *pending.popleft())
-        counter.added += 1
+    pending: deque[tuple[int, Future[None], bool, float]] = deque()  # (index, JPEG write, row exists, time)
+    try:
+        with open_project_video(project, video) as grabber:
+            cancelled = _decode(project, video, grabber, plan, stored, min_change, quality, encoder, counter,
+                                cancel, pending)
+        while pending:
+            _register(project, video, *pending.popleft())
+            counter.added += 1
+    except BaseException:
+        _discard(project, video, pending)
+        raise
     counter.report(name)
     if cancelled:
         raise JobCancelled()
 
 
-def _register(project: Project, video: Video, index: int, written: Future[None], has_row: bool) -> None:
+def _decode(
+    project: Project,
+    video: Video,
+    grabber: VideoReader,
+    plan: list[int],
+    stored: dict[int | None, bool],
+    min_change: float,
+    quality: int,
+    encoder: ThreadPoolExecutor,
+    counter: _Counter,
+    cancel: CancelCheck,
+    pending: deque[tuple[int, Future[None], bool, float]],
+) -> bool:
+    """Decode the planned frames and hand the new ones to the JPEG thread; True when cancelled."""
+    name = Path(video.path).name
+    last: np.ndarray | None = None
+    time_of = grabber.index.time_of  # real timestamps: right for variable-frame-rate files too
+    for index, image in grabber.grab(plan):
+        if cancel():
+            return True  # stop decoding, but keep the frames already on their way to disk
+        small = thumbnail(image)
+        if stored.get(index, False):
+            last = small
+            counter.present += 1
+        elif last is not None and min_change > 0 and changed_fraction(last, small) < min_change:
+            counter.duplicates += 1
+        else:
+            last = small
+            path = frame_image_path(project, video.id, index)
+            pending.append((index, encoder.submit(write_jpeg, path, image, quality), index in stored, time_of(index)))
+            if len(pending) >= _ENCODES_IN_FLIGHT:
+                _register(project, video, *pending.popleft())
+                counter.added += 1
+        counter.report(name)
+    return False
+
+
+def _discard(project: Project, video: Video, pending: deque[tuple[int, Future[None], bool, float]]) -> None:
+    """After a failure, delete the JPEGs still in flight that no row will point to: no file without its frame."""
+    while pending:
+        index, written, has_row, _ = pending.popleft()
+        with contextlib.suppress(OSError):  # the disk that failed the first write may fail these too
+            written.result()
+        if not has_row:
+            with contextlib.suppress(FileNotFoundError):
+                frame_image_path(project, video.id, index).unlink()
+
+
+def _register(
+    project: Project, video: Video, index: int, written: Future[None], has_row: bool, timestamp_s: float
+) -> None:
     """Record a frame once its JPEG is on disk (a row whose file was lost only needed the file)."""
     path = frame_image_path(project, video.id, index)
     try:
         written.result()
     except OSError as error:
-        raise ExtractionError(
-            f"Frame {index} could not be written to {path.parent} ({error}). "
-            "Free some disk space or check the folder's permissions, then extract again."
-        ) from error
+        raise disk_error(error, f"frame {index} of {Path(video.path).name}", path.parent) from error
     if not has_row:
         project.add_frame(
             path, width=video.width, height=video.height, video_id=video.id, frame_index=index,
-            timestamp_s=index / video.fps if video.fps else None,
+            timestamp_s=timestamp_s,
         )

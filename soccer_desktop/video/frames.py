@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import cv2
 import numpy as np
 
+from soccer_desktop.core.atomic import atomic_write_bytes
 from soccer_desktop.project.store import Frame, Project, Video
 
 
@@ -22,9 +22,7 @@ def write_jpeg(path: Path, image: np.ndarray, quality: int = 95) -> None:
     if not ok:
         raise OSError(f"could not encode {path.name} as JPEG")
     path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(path.name + ".part")
-    temporary.write_bytes(encoded.tobytes())
-    os.replace(temporary, path)
+    atomic_write_bytes(path, encoded.tobytes())
 
 
 def store_video_frame(

@@ -1,7 +1,8 @@
 """Frame-accurate video reading with PyAV (FFmpeg).
 
-Opening a video demuxes its packets once (no decoding) to learn the exact
-presentation time of every frame and where the keyframes are. Asking for
+Opening a video takes its frame index (the exact presentation time of every
+frame and where the keyframes are) from :mod:`.frame_index`, which demuxes
+each file once and keeps the result. Asking for
 frame N then seeks to the keyframe at or before N and decodes forward until
 the frame whose timestamp is N's, so B-frames, long GOPs and odd containers
 cannot shift the result. Sequential reads decode straight on.
@@ -13,11 +14,16 @@ import bisect
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import av
 import numpy as np
 
 from soccer_desktop.core.errors import UserError
+from soccer_desktop.video.frame_index import FrameIndex, cached_index, index_dir
+
+if TYPE_CHECKING:
+    from soccer_desktop.project.store import Project, Video
 
 class VideoError(UserError):
     """A video that cannot be read; the message names the file, the problem and the fix."""
@@ -48,7 +54,8 @@ def _unreadable(path: Path, reason: str) -> VideoError:
 class VideoReader:
     """Reads frames of one video by index (BGR ``uint8`` arrays). Not thread-safe: one per thread."""
 
-    def __init__(self, path: Path | str) -> None:
+    def __init__(self, path: Path | str, index_cache: Path | None = None) -> None:
+        """``index_cache``: a folder where the frame index is kept between runs (a project's cache)."""
         self.path = Path(path)
         if not self.path.is_file():
             raise VideoError(
@@ -64,7 +71,9 @@ class VideoReader:
             if not streams:
                 raise _unreadable(self.path, "it has no video stream")
             self._stream = streams[0]
-            self._pts, self.keyframes = self._index_packets()
+            self.index: FrameIndex = cached_index(self.path, self._container, self._stream, index_cache)
+            self._pts = self.index.pts.tolist()
+            self.keyframes = self.index.keyframes.tolist()
             if not self._pts:
                 raise _unreadable(self.path, "it holds no frames")
             codec = self._stream.codec_context
@@ -90,22 +99,6 @@ class VideoReader:
         except (av.error.FFmpegError, OSError, ValueError) as error:
             self._container.close()
             raise _unreadable(self.path, str(error)) from error
-
-    def _index_packets(self) -> tuple[list[int], list[int]]:
-        """Presentation timestamps of all frames in display order, and keyframe positions in it."""
-        pts: list[int] = []
-        keyframe_pts: list[int] = []
-        for packet in self._container.demux(self._stream):
-            if packet.pts is None or packet.size == 0:
-                continue
-            pts.append(packet.pts)
-            if packet.is_keyframe:
-                keyframe_pts.append(packet.pts)
-        pts.sort()
-        positions = {value: index for index, value in enumerate(pts)}
-        keyframes = sorted(positions[value] for value in keyframe_pts)
-        self._container.seek(0, stream=self._stream)
-        return pts, keyframes or [0]
 
     # ---------------------------------------------------------------- reading
     @property
@@ -209,8 +202,12 @@ class VideoReader:
         self.close()
 
 
-
 def probe(path: Path | str) -> VideoInfo:
     """Size, frame rate and exact frame count of a video, or a :class:`VideoError`."""
     with VideoReader(path) as reader:
         return reader.info
+
+
+def open_project_video(project: Project, video: Video) -> VideoReader:
+    """A reader for one of the project's videos whose frame index is kept in the project."""
+    return VideoReader(video.path, index_cache=index_dir(project.root))

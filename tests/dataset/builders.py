@@ -86,4 +86,7 @@ def read_picture(path: Path) -> np.ndarray:
 
 
 def project_files(project: Project) -> set[Path]:
-    return {path for path in project.root.rglob("*") if path.is_file() and not path.name.startswith("project.db")}
+    """The project's content files: the database and the cache of video frame indexes left out."""
+    cache = project.root / "cache"
+    return {path for path in project.root.rglob("*")
+            if path.is_file() and not path.name.startswith("project.db") and cache not in path.parents}

@@ -122,10 +122,11 @@ def test_tiny_selection_shrinks_blocks_and_warns(project: Project, tmp_path: Pat
     result = export_dataset(project, tmp_path / "out")
     assert result.counts["valid"]["images"] >= 1 and result.counts["valid"]["ball_frames"] >= 1
     assert any("shortened" in w for w in result.warnings)
-    assert [w for w in result.warnings if "fewer than 5" in w] == ["valid has only 2 images (fewer than 5): its "
-                                                                   "scores will be noise. Review more frames."]
+    assert [w for w in result.warnings if "fewer than 20" in w] == [
+        "The valid split has only 2 images (fewer than 20): its mAP will jump from epoch to epoch and is too noisy "
+        "to pick the best checkpoint. Review more frames."]
     yolo = export_dataset(project, tmp_path / "yolo", "yolo")
-    assert any("fewer than 5" in w for w in yolo.warnings)  # no validation pass, same warning
+    assert any("fewer than 20" in w for w in yolo.warnings)  # no validation pass, same warning
 
 
 def test_empty_selection_is_refused_and_leaves_nothing(project: Project, tmp_path: Path) -> None:
