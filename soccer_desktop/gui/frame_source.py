@@ -71,7 +71,7 @@ class FrameSource(QObject):
         try:
             self._reader = VideoReader(self.path)
         except UserError as error:
-            self.sig_error.emit(str(error))
+            self.sig_error.emit(error.for_gui())
             return
         except Exception as error:
             log.exception("Opening %s failed", self.path)
@@ -103,7 +103,7 @@ class FrameSource(QObject):
                 else:
                     shown, image = reader.read_near(index)
             except UserError as error:
-                self.sig_error.emit(str(error))
+                self.sig_error.emit(error.for_gui())
             except Exception as error:  # a decoder bug must not kill the thread silently
                 log.exception("Decoding frame %d of %s failed", index, self.path)
                 self.sig_error.emit(f"Frame {index} could not be decoded: {error!r}")

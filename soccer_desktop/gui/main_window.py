@@ -452,7 +452,7 @@ class MainWindow(QMainWindow):
         try:
             action()
         except UserError as error:
-            self.show_error(str(error))
+            self.show_error(error.for_gui())
 
     def _save_settings(self) -> None:
         try:

@@ -39,7 +39,7 @@ from PySide6.QtWidgets import (
 )
 
 from soccer_desktop import paths
-from soccer_desktop.core.errors import UserError
+from soccer_desktop.core.errors import UserError, gui_message
 from soccer_desktop.gui.wizard.widgets import (
     ERROR_COLOUR,
     WARNING_COLOUR,
@@ -84,7 +84,7 @@ class ConfigPage(QWizardPage):
         try:
             self.store(self.config)
         except UserError as error:
-            self.wizard().show_error(str(error))
+            self.wizard().show_error(error.for_gui())
             return False
         return True
 
@@ -147,7 +147,7 @@ class DatasetPage(ConfigPage):
             self.summary = None
             self.wizard().dataset_dir = None
             self.counts.setRowCount(0)
-            self.message.setText(f"<span style='color:{ERROR_COLOUR}'>{error}</span>")
+            self.message.setText(f"<span style='color:{ERROR_COLOUR}'>{error.for_gui()}</span>")
         else:
             self.summary = summary
             self.wizard().dataset_dir = summary.root
@@ -298,7 +298,7 @@ class ModelPage(ConfigPage):
                 try:
                     text = f"Starts from {find_start_weights(probe)}."
                 except TrainingFailed as error:
-                    self._weights_problem = str(error)
+                    self._weights_problem = error.for_gui()
             if self._weights_problem:
                 text = f"<span style='color:{WARNING_COLOUR}'>⚠ {self._weights_problem}</span>"
         else:
@@ -491,7 +491,7 @@ class AugmentPage(ConfigPage):
             config = self.config.copy()
             self.store(config)
         except UserError as error:
-            self.preview_status.setText(f"<span style='color:{ERROR_COLOUR}'>{error}</span>")
+            self.preview_status.setText(f"<span style='color:{ERROR_COLOUR}'>{gui_message(error)}</span>")
             return
         settings, resolution = config.augment, config.model.effective_resolution
 
