@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 
 from soccer_desktop.gui.main_window import MainWindow
 from soccer_desktop.gui.wizard.wizard import TrainingWizard
@@ -19,8 +19,9 @@ DEMO_SECONDS = 6.0  # 150 frames: ground truth of 3 frames, reviewed; 3 frames w
 
 
 def click(qtbot, widget) -> None:  # noqa: ANN001
+    """A left click on the button's label (a radio button only reacts on its indicator and text)."""
     assert widget.isVisible() and widget.isEnabled(), widget.text()
-    qtbot.mouseClick(widget, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(widget, Qt.MouseButton.LeftButton, pos=QPoint(10, widget.height() // 2))
 
 
 def next_page(qtbot, wizard: TrainingWizard) -> None:  # noqa: ANN001
@@ -62,6 +63,7 @@ def test_from_the_demo_to_a_point_on_the_loss_curve(qtbot, private_user_folders:
 
     next_page(qtbot, wizard)  # -> model: no COCO weights on a fresh computer
     click(qtbot, wizard.model_page.random)
+    assert wizard.model_page.random.isChecked()
     next_page(qtbot, wizard)  # -> augmentation
     next_page(qtbot, wizard)  # -> schedule
     next_page(qtbot, wizard)  # -> hardware
