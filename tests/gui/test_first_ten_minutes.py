@@ -49,6 +49,9 @@ def test_from_the_demo_to_a_point_on_the_loss_curve(qtbot, private_user_folders:
     counts = window.project.counts()
     assert counts["reviewed"] == 3 and counts["frames"] == 6 and counts["pseudo_labelled"] == 3
     qtbot.waitUntil(lambda: window.review_panel.next_button.isEnabled(), timeout=WAIT_MS)  # work waits
+    window.workspace.setCurrentIndex(1)  # Annotate: the first frame is ground truth, labelled as imported
+    info = window.canvas_panel.info.text()
+    assert "imported" in info and "reviewed ✓" in info
 
     menu_action(window, "Training", "New training run…").trigger()
     wizard = window.findChild(TrainingWizard)

@@ -671,12 +671,14 @@ class CanvasPanel(QWidget):
         frame = self.frame
         boxes = self.canvas.boxes()
         pseudo = sum(b.source == BoxSource.PSEUDO for b in boxes)
+        imported = sum(b.source == BoxSource.IMPORTED for b in boxes)
         hidden = len(boxes) - len(self.canvas.visible_boxes()) if self.canvas.boxes_shown() else 0
         where = f"video {frame.video_id} · frame {frame.frame_index}" if frame.video_id is not None else frame.image_path
         position = self._order.index(frame.id) + 1 if frame.id in self._order else "?"
         self.info.setText(
             f" {position}/{len(self._order)} · {where} · {frame.width}×{frame.height} · {len(boxes)} boxes "
-            f"({pseudo} pseudo{f', {hidden} hidden below the threshold' if hidden else ''})"
+            f"({pseudo} pseudo{f', {imported} imported' if imported else ''}"
+            f"{f', {hidden} hidden below the threshold' if hidden else ''})"
             f" · {'reviewed ✓' if frame.reviewed else 'not reviewed'}"
         )
 
