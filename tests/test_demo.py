@@ -29,14 +29,14 @@ def test_cancel_leaves_no_project(tmp_path: Path) -> None:
 
 
 def test_reviewed_ground_truth_and_pseudo_labelled_frames_to_review_then_finished_after_a_break(tmp_path: Path) -> None:
-    seconds = 4.0  # 100 frames: ground truth at 0 and 50, frames to review at 25 and 75
+    seconds = 2.0  # 50 frames: ground truth at 0, a frame to review at 25
     reports = []
     folder = build_demo_project(tmp_path / "demo", seconds=seconds, progress=reports.append)
     with Project.open(folder) as project:
         reviewed = project.frames(reviewed=True)
         waiting = project.frames(reviewed=False)
-        assert [f.frame_index for f in reviewed] == list(range(0, 100, GROUND_TRUTH_EVERY))
-        assert [f.frame_index for f in waiting] == [i for i in range(0, 100, REVIEW_EVERY)
+        assert [f.frame_index for f in reviewed] == list(range(0, 50, GROUND_TRUTH_EVERY))
+        assert [f.frame_index for f in waiting] == [i for i in range(0, 50, REVIEW_EVERY)
                                                    if i % GROUND_TRUTH_EVERY]
         for frame in reviewed:
             boxes = project.boxes(frame.id)
@@ -49,11 +49,11 @@ def test_reviewed_ground_truth_and_pseudo_labelled_frames_to_review_then_finishe
     # An interrupted build is finished on the next start, keeping what a person did meanwhile.
     (folder / COMPLETE_MARKER).unlink()  # as if the app was closed before the last step
     with Project.open(folder) as project:
-        (frame,) = [f for f in project.frames(reviewed=False) if f.frame_index == 75]
+        (frame,) = [f for f in project.frames(reviewed=False) if f.frame_index == 25]
         project.delete_boxes([b.id for b in project.boxes(frame.id)])
         project.set_reviewed(frame.id)  # a person's work in the demo is kept
         before = project.counts()
-    build_demo_project(folder, seconds=4.0)
+    build_demo_project(folder, seconds=seconds)
     with Project.open(folder) as project:
         assert project.counts() == before
         assert project.boxes(frame.id) == [] and project.frame(frame.id).reviewed

@@ -98,6 +98,7 @@ class MainWindow(QMainWindow):
         self.review_panel.sig_extract_requested.connect(self.labelling.choose_extraction)
         self.review_panel.sig_train_requested.connect(self.open_training_wizard)
         self.project_panel.sig_open_video_requested.connect(self.choose_video)
+        self.events_panel.sig_import_requested.connect(self.choose_events)
 
     @property
     def video_panel(self) -> VideoPanel:

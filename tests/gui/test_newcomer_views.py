@@ -120,6 +120,8 @@ def test_empty_states_offer_the_next_step_and_the_annotate_tab_follows(qtbot, wi
 
     window.open_project(clip_project)
     assert not window.project_panel.empty.isVisible()
+    assert window.events_panel.empty.isVisible()  # the clip has no events yet
+    assert "Import events…" in window.events_panel.empty.buttons
     qtbot.waitUntil(lambda: window.review_panel.empty.isVisible(), timeout=WAIT_MS)
     assert "No frames yet" in window.review_panel.empty.text()
     window.workspace.setCurrentIndex(1)  # Annotate

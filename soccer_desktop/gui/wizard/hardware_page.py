@@ -141,8 +141,12 @@ class HardwarePage(ConfigPage):
 
     def use_cpu_smoke_configuration(self) -> None:
         """Replace the wizard's whole configuration with the CPU smoke one (its run name too)."""
-        self.wizard().config = cpu_smoke_config()
-        self.load(self.config)
+        wizard = self.wizard()
+        wizard.config = cpu_smoke_config()
+        # Earlier pages keep their widgets when the user goes Back (Qt does not initialise them again), and
+        # write them back on Next: show them the new configuration now.
+        for page in (wizard.model_page, wizard.augment_page, wizard.schedule_page, self):
+            page.load(wizard.config)
         self.smoke_note.setText(f"<b>Using the CPU smoke configuration</b>: {SMOKE_PURPOSE}.")
 
     def _apply_advice(self) -> None:

@@ -47,6 +47,14 @@ def test_no_gpu_offers_the_cpu_smoke_configuration_by_name(qtbot, dataset: Path)
     assert wizard.config == cpu_smoke_config()
     assert page.accelerator.currentData() == "cpu" and page.batch.value() == 2
     assert "Using the CPU smoke configuration" in page.smoke_note.text()
+    wizard.back()  # the earlier pages show the smoke configuration, and keep it on Next
+    assert wizard.schedule_page.phase1.epochs.value() == cpu_smoke_config().phase1.epochs
+    wizard.back()
+    wizard.back()
+    assert wizard.model_page.random.isChecked() and wizard.model_page.resolution.value() == 320
+    for _ in range(3):
+        wizard.next()
+    assert wizard.currentPage() is page and wizard.config == cpu_smoke_config()
     wizard.next()
     assert wizard.currentPage() is wizard.review_page and wizard.config == cpu_smoke_config()
     estimate = wizard.review_page.time_estimate
