@@ -712,6 +712,8 @@ class ReviewPage(ConfigPage):
             self.out_dir.setText(str(wizard.default_run_dir(self.config.name)))
         self.refresh()
         self.time_estimate.show_for(self.config, wizard.dataset_dir, wizard.jobs)
+        if self.time_estimate.estimate is None:
+            self.time_estimate.start()  # measured before the run starts; Start training stops it
 
     def _name_changed(self, text: str) -> None:
         self.config.name = text.strip() or "training"

@@ -19,6 +19,9 @@ class TimeEstimate(QWidget):
 
     NOT_MEASURED = ("How long will it take? <b>Estimate the time</b> runs a few real training steps with these "
                     "settings on this computer (CPU or GPU) and scales them to the whole run.")
+    #: Shown while measuring; the run itself needs no estimate, so starting it stops the measurement.
+    MEASURING = ("Estimating the time: timing a few training steps on this computer… (Start training does not "
+                 "wait for it)")
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -48,7 +51,8 @@ class TimeEstimate(QWidget):
         self.button.setEnabled(dataset_dir is not None and not self.is_running())
 
     def is_running(self) -> bool:
-        return self._job is not None and self._job.is_running()
+        """True from the start of a measurement (even before its thread runs) until it ends."""
+        return self._job is not None
 
     def start(self) -> None:
         if self._config is None or self._dataset is None or self._jobs is None or self.is_running():
@@ -61,12 +65,11 @@ class TimeEstimate(QWidget):
             return estimate_training_time(config, dataset, progress, cancel)
 
         self.button.setEnabled(False)
-        self.text.setText("Timing a few training steps… (starting the training process takes a while; "
-                          "Start training stops the measurement)")
+        self.text.setText(self.MEASURING)
         self._measured = config.as_dict()
         job = self._jobs.start("Estimating the training time", measure)
         self._job = job
-        job.sig_progress.connect(lambda progress, _eta: self.text.setText(progress.message))
+        job.sig_progress.connect(lambda progress, _eta: self.text.setText(f"{self.MEASURING}<br>{progress.message}"))
         job.sig_finished.connect(self._finished)
         job.sig_failed.connect(self._failed)
         job.sig_cancelled.connect(self._cancelled)

@@ -57,8 +57,12 @@ def test_no_gpu_offers_the_cpu_smoke_configuration_by_name(qtbot, dataset: Path)
     assert wizard.currentPage() is page and wizard.config == cpu_smoke_config()
     wizard.next()
     assert wizard.currentPage() is wizard.review_page and wizard.config == cpu_smoke_config()
-    estimate = wizard.review_page.time_estimate
-    assert estimate.button.isEnabled() and "Estimate the time" in estimate.text.text()
+    estimate = wizard.review_page.time_estimate  # measuring starts with the page…
+    assert estimate.is_running() and not estimate.button.isEnabled()
+    assert "Estimating the time" in estimate.text.text()
+    assert wizard.review_page.validatePage()  # …and "Start training" stops it: the run needs no estimate
+    qtbot.waitUntil(lambda: not estimate.is_running(), timeout=WAIT_MS)
+    assert estimate.button.isEnabled() and estimate.text.text() == estimate.NOT_MEASURED
     qtbot.waitUntil(lambda: not wizard.jobs.running(), timeout=WAIT_MS)  # the augmentation preview
 
 
@@ -78,8 +82,7 @@ def test_the_review_page_measures_a_few_steps(qtbot, dataset: Path) -> None:
     wizard = to_hardware_page(qtbot, dataset)
     qtbot.mouseClick(wizard.hardware_page.smoke_button, Qt.MouseButton.LeftButton)
     wizard.next()
-    estimate = wizard.review_page.time_estimate
-    qtbot.mouseClick(estimate.button, Qt.MouseButton.LeftButton)
+    estimate = wizard.review_page.time_estimate  # starts measuring with the page
     qtbot.waitUntil(lambda: estimate.estimate is not None or "failed" in estimate.text.text(), timeout=900_000)
     assert estimate.estimate is not None, estimate.text.text()
     assert "on the CPU" in estimate.text.text() and "Phase 2: 1 epochs × 2 steps" in estimate.text.text()
