@@ -162,6 +162,8 @@ def estimate_training_time(
     from soccer_desktop.train.dataset_info import inspect_dataset
     from soccer_desktop.train.subprocess_runner import TrainingProcess
 
+    if cancel():  # cancelled before it began (the wizard closed at once): start no process
+        raise JobCancelled()
     config.validate()
     summary = inspect_dataset(dataset_dir)  # a wrong folder fails before any process starts
     train = summary.counts.get("train")

@@ -715,6 +715,10 @@ class ReviewPage(ConfigPage):
         if self.time_estimate.estimate is None:
             self.time_estimate.start()  # measured before the run starts; Start training stops it
 
+    def cleanupPage(self) -> None:  # noqa: N802 - Back: the settings may change, so stop measuring these
+        self.time_estimate.cancel()
+        super().cleanupPage()
+
     def _name_changed(self, text: str) -> None:
         self.config.name = text.strip() or "training"
         self.out_dir.setText(str(self.wizard().default_run_dir(self.config.name)))

@@ -69,7 +69,12 @@ class TimeEstimate(QWidget):
         self._measured = config.as_dict()
         job = self._jobs.start("Estimating the training time", measure)
         self._job = job
-        job.sig_progress.connect(lambda progress, _eta: self.text.setText(f"{self.MEASURING}<br>{progress.message}"))
+        # A wizard destroyed without closing (its window deleted) must not leave the probe running:
+        # the lambda holds only the job's token, never this dying widget.
+        token = job.cancel_token
+        self.destroyed.connect(lambda *_: token.cancel())
+        # Bound methods, not lambdas: Qt drops the call if the wizard is gone by the time the job reports.
+        job.sig_progress.connect(self._progress)
         job.sig_finished.connect(self._finished)
         job.sig_failed.connect(self._failed)
         job.sig_cancelled.connect(self._cancelled)
@@ -78,6 +83,9 @@ class TimeEstimate(QWidget):
     def cancel(self) -> None:
         if self._job is not None:
             self._job.cancel()
+
+    def _progress(self, progress: Any, _eta: str) -> None:
+        self.text.setText(f"{self.MEASURING}<br>{progress.message}")
 
     def _finished(self, estimate: Any) -> None:
         self.estimate = estimate
