@@ -128,7 +128,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.func(args) or 0)
     except UserError as error:
-        print(f"error: {error}", file=sys.stderr)
+        print(f"error: {error.for_cli()}", file=sys.stderr)
         return 2
     except JobCancelled:
         print("cancelled", file=sys.stderr)

@@ -1,16 +1,29 @@
-"""The built-in demo project: a synthetic match with events, so a new user sees the app work at once."""
+"""The built-in demo project: a synthetic match that walks the whole loop with no GPU and no weights.
+
+The project holds the clip with its events; frames labelled from the match's
+exact ground truth (imported through the COCO importer with ``frame_index``,
+so their boxes are marked *imported*, and marked reviewed: a confirmed set
+made from exact truth, enough to build a dataset and train at once); and
+extracted frames with motion pseudo-labels waiting in the review queue.
+"""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
-from soccer_desktop.core.jobs import CancelCheck, ProgressCallback, never_cancelled, no_progress
+from soccer_desktop.core.jobs import CancelCheck, Progress, ProgressCallback, never_cancelled, no_progress
 from soccer_desktop.project.store import DB_NAME, Project
-from soccer_desktop.video.library import add_video
-from soccer_desktop.video.synthetic import generate_match
 
 DEMO_SECONDS = 20.0
+#: Every this many frames the ground truth is imported as reviewed (0, 50, …: ten frames of the 20 s clip).
+GROUND_TRUTH_EVERY = 50
+#: Every this many frames a frame is extracted for review (the ones between the imported frames).
+REVIEW_EVERY = 25
+#: Written last: a demo folder without it is finished on the next start, never used half-made.
+COMPLETE_MARKER = ".demo-complete"
+#: Share of the progress bar each stage takes (rendering dominates).
+_STAGES = (("Rendering the match", 0.72), ("Importing the ground truth", 0.09),
+           ("Extracting frames to review", 0.08), ("Motion pseudo-labels", 0.11))
 
 
 def build_demo_project(
@@ -21,21 +34,81 @@ def build_demo_project(
 ) -> Path:
     """Create the demo project in ``project_dir`` unless it is already complete; return its folder.
 
-    The clip is rendered into ``media/`` first and the project database is
-    created last, so a cancelled or failed build leaves no half project behind.
+    The clip is rendered into ``media/`` first (its files appear all at once)
+    and the project database is created after it. Every later step only adds
+    what is missing, so a cancelled or failed build is finished on the next
+    call, and a demo made by an older version gains the new steps without
+    losing anything done in it.
     """
+    from soccer_desktop.video.synthetic import generate_match
+
     project_dir = Path(project_dir).expanduser().resolve()
-    if (project_dir / DB_NAME).is_file():
-        with Project.open(project_dir) as project:
-            if project.videos():
-                return project_dir
+    if (project_dir / COMPLETE_MARKER).is_file() and (project_dir / DB_NAME).is_file():
+        return project_dir
+    stage = _StagedProgress(progress)
     media = project_dir / "media"
-    demo = generate_match(media, seconds=seconds or DEMO_SECONDS, progress=progress, cancel=cancel)
-    try:
-        with Project.open_or_create(project_dir) as project:
-            add_video(project, demo.video, demo.events)
-    except BaseException:
-        (project_dir / DB_NAME).unlink(missing_ok=True)
-        shutil.rmtree(media, ignore_errors=True)
-        raise
+    video, truth, events = media / "match.mp4", media / "ground_truth.coco.json", media / "events.json"
+    if not (video.is_file() and truth.is_file() and events.is_file()):
+        generate_match(media, seconds=seconds or DEMO_SECONDS, progress=stage(0), cancel=cancel)
+    with Project.open_or_create(project_dir) as project:
+        _add_demo_video(project, video, events)
+        _import_ground_truth(project, truth, video, stage(1), cancel)
+        _extract_frames_to_review(project, stage(2), cancel)
+        _pseudo_label_with_motion(project, stage(3), cancel)
+    (project_dir / COMPLETE_MARKER).write_text("complete\n", encoding="utf-8")
     return project_dir
+
+
+def _add_demo_video(project: Project, video: Path, events: Path) -> None:
+    from soccer_desktop.video.library import add_video
+
+    if project.video_by_path(video) is None:
+        add_video(project, video, events)
+
+
+def _import_ground_truth(project: Project, truth: Path, video: Path, progress: ProgressCallback,
+                         cancel: CancelCheck) -> None:
+    """Exact boxes of every GROUND_TRUTH_EVERY-th frame, imported (boxes marked imported) and reviewed."""
+    from soccer_desktop.dataset.label_import import import_labels
+
+    import_labels(project, truth, "coco", video=video, every=GROUND_TRUTH_EVERY, reviewed=True,
+                  progress=progress, cancel=cancel)
+
+
+def _extract_frames_to_review(project: Project, progress: ProgressCallback, cancel: CancelCheck) -> None:
+    from soccer_desktop.video.extract import DEFAULT_QUALITY, ExtractionStrategy, extract_frames
+
+    # Frames already in the project (the imported ones) are skipped: only the ones between are added.
+    extract_frames(project, None, ExtractionStrategy(every_n=REVIEW_EVERY), DEFAULT_QUALITY, progress, cancel)
+
+
+def _pseudo_label_with_motion(project: Project, progress: ProgressCallback, cancel: CancelCheck) -> None:
+    """Motion proposals on the frames that have no box yet (never on reviewed frames or edited ones)."""
+    from soccer_desktop.detect.motion import MotionProposals
+    from soccer_desktop.detect.pseudo_label import FrameScope, pseudo_label, select_frames
+
+    frames = select_frames(project, FrameScope(unlabelled_only=True))
+    if frames:
+        pseudo_label(project, MotionProposals(), frames, progress=progress, cancel=cancel)
+
+
+class _StagedProgress:
+    """One progress bar over several stages: ``stage(i)`` is the callback for stage i."""
+
+    RESOLUTION = 1000
+
+    def __init__(self, progress: ProgressCallback) -> None:
+        self._progress = progress
+
+    def __call__(self, index: int) -> ProgressCallback:
+        start = sum(share for _, share in _STAGES[:index])
+        name, share = _STAGES[index]
+
+        def report(step: Progress) -> None:
+            fraction = step.fraction or 0.0
+            done = round((start + share * fraction) * self.RESOLUTION)
+            self._progress(Progress(done, self.RESOLUTION, f"{name}: {step.message}" if step.message else name))
+
+        report(Progress(0, 0))
+        return report
+

@@ -20,6 +20,10 @@ class Settings:
     recent_projects: list[str] = field(default_factory=list)
     recent_videos: list[str] = field(default_factory=list)
     welcome_seen: bool = False
+    window_geometry: str = ""
+    """The main window's size and position (Qt's saveGeometry, base64); empty: fill the screen."""
+    window_state: str = ""
+    """The main window's dock layout (Qt's saveState, base64)."""
 
     @classmethod
     def load(cls, path: Path | None = None) -> Settings:

@@ -329,6 +329,26 @@ def _hash(files: dict[str, bytes]) -> tuple[str, dict[str, str]]:
     return hashlib.sha256(listing.encode("utf-8")).hexdigest(), per_file
 
 
+def no_reviewed_frames(root: Path, include_pseudo: float | None) -> DatasetError:
+    """The error for a project with nothing to export, with the fix for the GUI and for the command line."""
+    if include_pseudo is not None:
+        return DatasetError(
+            f"The project {root} has no reviewed frames, and no unreviewed frame has a pseudo box scoring "
+            f"{include_pseudo:g} or more, so there is nothing to export.",
+            gui_hint="Review frames in the Annotate tab (open them from the Review queue and mark each one "
+                     "reviewed once its boxes are right), or lower the score in Labels › Export dataset….",
+            cli_hint="Review frames in the app first, or lower --include-pseudo SCORE.",
+        )
+    return DatasetError(
+        f"The project {root} has no reviewed frames to export.",
+        gui_hint="Review frames in the Annotate tab (open them from the Review queue and mark each one reviewed "
+                 "once its boxes are right), or add pseudo-labelled frames with Labels › Export dataset… › "
+                 "“Also unreviewed pseudo-labelled frames”.",
+        cli_hint="Review frames in the app first (mark each one reviewed once its boxes are right), or pass "
+                 "--include-pseudo SCORE to add pseudo-labelled frames.",
+    )
+
+
 def export_dataset(
     project: Project,
     out_dir: Path | str,
@@ -350,14 +370,7 @@ def export_dataset(
     _check_target(out_dir)
     selection = select_frames(project, include_pseudo)
     if not selection.frames:
-        hint = (
-            f"no unreviewed frame has a pseudo box scoring {include_pseudo:g} or more"
-            if include_pseudo is not None else "pass --include-pseudo SCORE to add pseudo-labelled frames"
-        )
-        raise DatasetError(
-            f"The project {project.root} has no reviewed frames to export ({hint}). Review frames in the "
-            "annotation view first: mark each one reviewed once its boxes are right."
-        )
+        raise no_reviewed_frames(project.root, include_pseudo)
     frames = selection.frames
     warnings = selection.warnings()
     names = export_names(frames)

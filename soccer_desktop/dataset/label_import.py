@@ -29,7 +29,9 @@ def import_labels(
     if fmt not in IMPORT_FORMATS:
         raise DatasetError(f"Unknown label format {fmt!r}; choose one of {', '.join(IMPORT_FORMATS)}.")
     if fmt in VIDEO_FORMATS and video is None:
-        raise DatasetError(f"--format {fmt} labels frames of a video: add --video VIDEO (the labelled video).")
+        raise DatasetError(f"{fmt} labels are frames of a video, so the labelled video is needed.",
+                           gui_hint="Choose it in the Video field of Labels › Import labels….",
+                           cli_hint="To import them, add --video VIDEO (the labelled video).")
     if fmt == "yolo" and video is not None:
         raise DatasetError("--video is for coco (entries with frame_index), soccertrack-csv and mot, not yolo.")
     if class_map and fmt in VIDEO_FORMATS:

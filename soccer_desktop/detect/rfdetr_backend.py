@@ -123,9 +123,17 @@ def missing_weights_message(size: str) -> str:
 def _where_to_put(size: str) -> str:
     return (
         f"Put the file {WEIGHT_FILES[size]} into the folder {paths.models_dir()} (download it on a computer "
-        f"with internet from {WEIGHT_URLS[size]} and rename it), or choose a weights file (--weights PATH) "
-        "— or use motion proposals, which need no weights."
+        f"with internet from {WEIGHT_URLS[size]} and rename it)."
     )
+
+
+def _gui_choice() -> str:
+    return ("Or choose a weights file in the Pseudo-label dialog (Weights file › Browse…) — or pick "
+            "“Motion proposals”, which need no weights.")
+
+
+def _cli_choice() -> str:
+    return "Or choose a weights file (--weights PATH) — or use --detector motion, which needs no weights."
 
 
 def _prepare_environment(offline: bool) -> None:
@@ -288,7 +296,7 @@ def load_rfdetr(
     path = resolve_weights(size, weights)
     offline = is_offline()
     if path is None and offline:
-        raise MissingWeightsError(missing_weights_message(size))
+        raise MissingWeightsError(missing_weights_message(size), gui_hint=_gui_choice(), cli_hint=_cli_choice())
     checkpoint = read_checkpoint(path) if path else None  # before rfdetr: refuse unsafe files first
     _prepare_environment(offline)
     choice = choose_device(device, half)
@@ -315,7 +323,8 @@ def _build_model(size: str, path: Path | None, checkpoint: dict[str, Any] | None
             return variant(device=choice.device)  # rfdetr downloads into its cache folder
         except Exception as error:  # any network or file error of the download: say what to do instead
             raise MissingWeightsError(
-                f"Downloading the RF-DETR {size.title()} weights failed ({error}). {_where_to_put(size)}"
+                f"Downloading the RF-DETR {size.title()} weights failed ({error}). {_where_to_put(size)}",
+                gui_hint=_gui_choice(), cli_hint=_cli_choice(),
             ) from error
     try:
         with warnings.catch_warnings():

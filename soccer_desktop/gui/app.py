@@ -22,7 +22,7 @@ def install_excepthook(show: object) -> None:
         from soccer_desktop.core.errors import UserError
 
         if isinstance(error, UserError):
-            show(str(error))
+            show(error.for_gui())
         else:
             show(f"Something went wrong: {error!r}.\nThe details are in the log file; "
                  "please attach it when you report the problem.")

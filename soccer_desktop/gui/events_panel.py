@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QComboBox, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
 
+from soccer_desktop.gui.empty_state import EmptyState
 from soccer_desktop.gui.timeline import Marker
 from soccer_desktop.project.store import Event
 
@@ -16,16 +17,24 @@ class EventsPanel(QWidget):
     """Frame index of the chosen event."""
     sig_markers_changed = Signal(list)
     """The markers that pass the label filter (list of Marker)."""
+    sig_import_requested = Signal()
+    """The empty list's "Import events…" button (the video shown has no events)."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._events: list[Event] = []
         self.filter_box = QComboBox()
         self.list = QListWidget()
+        self.empty = EmptyState()
+        self.empty.add_button("Import events…", self.sig_import_requested.emit)
+        self.empty.show_only("No events for this video — import its event file (SoccerNet-style JSON), "
+                             "or drop it on the window.", "Import events…")
+        self.empty.hide()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.filter_box)
         layout.addWidget(self.list, 1)
+        layout.addWidget(self.empty, 1)
         self.filter_box.currentIndexChanged.connect(self._refresh)
         self.list.itemActivated.connect(self._jump)
         self.list.itemDoubleClicked.connect(self._jump)
@@ -38,6 +47,8 @@ class EventsPanel(QWidget):
         self.filter_box.addItem(ALL_LABELS)
         self.filter_box.addItems(labels)
         self.filter_box.blockSignals(False)
+        self.list.setVisible(bool(events))
+        self.empty.setVisible(not events)
         self._refresh()
 
     def set_label_filter(self, label: str | None) -> None:

@@ -75,7 +75,7 @@ class FrameSource(QObject):
         try:
             self._reader = VideoReader(self.path, index_cache=self.index_cache)
         except UserError as error:
-            self.sig_error.emit(str(error))
+            self.sig_error.emit(error.for_gui())
             return
         except Exception as error:
             log.exception("Opening %s failed", self.path)
@@ -108,7 +108,7 @@ class FrameSource(QObject):
                 else:
                     shown, image = reader.read_near(index)
             except UserError as error:
-                self.sig_error.emit(str(error))
+                self.sig_error.emit(error.for_gui())
             except Exception as error:  # a decoder bug must not kill the thread silently
                 log.exception("Decoding frame %d of %s failed", index, self.path)
                 self.sig_error.emit(f"Frame {index} could not be decoded: {error!r}")

@@ -87,7 +87,7 @@ class Job(QObject):
             self.sig_cancelled.emit()
         except UserError as error:
             log.warning("Job %r failed: %s", self.name, error)
-            self.sig_failed.emit(str(error))
+            self.sig_failed.emit(error.for_gui())
         except Exception as error:  # a bug: keep the traceback in the log, tell the user where
             log.exception("Job %r crashed", self.name)
             self.sig_failed.emit(f"{self.name} failed unexpectedly: {error!r}. Details are in the log file.")

@@ -107,6 +107,24 @@ class ExtractDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(QLabel("A second run only adds frames that are missing."))
         layout.addWidget(dialog_buttons(self, "Extract"))
+        self._videos = {video.id: video for video in videos}
+        self.video_box.currentIndexChanged.connect(lambda _index: self._fit_limits_to_video())
+        self._fit_limits_to_video()
+
+    def _fit_limits_to_video(self) -> None:
+        """Frame numbers and counts go up to the chosen video's length (the longest, for all videos)."""
+        chosen = self.video_box.currentData()
+        videos = [self._videos[chosen]] if chosen is not None else list(self._videos.values())
+        if not videos:
+            return
+        frames = max(video.frame_count for video in videos)
+        seconds = max(video.duration_s for video in videos)
+        self.every_spin.setMaximum(max(1, frames))
+        self.target_spin.setMaximum(max(1, frames))
+        self.events_spin.setMaximum(max(1.0, seconds))
+        self.range_start.setMaximum(max(0, frames - 1))
+        self.range_stop.setMaximum(max(1, frames))
+        self.range_stop.setValue(max(1, frames))
 
     def strategy(self) -> ExtractionStrategy:
         labels = tuple(label.strip() for label in self.labels_edit.text().split(",") if label.strip())

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QDragEnterEvent, QDropEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QDialog,
     QDockWidget,
     QFileDialog,
     QMainWindow,
@@ -27,6 +28,7 @@ from soccer_desktop.gui.labelling_actions import LabellingActions
 from soccer_desktop.gui.project_panel import ProjectPanel
 from soccer_desktop.gui.review_panel import ReviewPanel
 from soccer_desktop.gui.welcome import WelcomePage
+from soccer_desktop.gui.window_state import WindowLayout
 from soccer_desktop.project.store import INTERACTIVE_BUSY_TIMEOUT_MS, Project, Video
 from soccer_desktop.settings import Settings
 from soccer_desktop.video import VIDEO_SUFFIXES
@@ -88,12 +90,18 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(JobStatusWidget(self.jobs))
 
         self._build_menus()
+        self.window_layout = WindowLayout(self, self.settings, self.view_menu)
+        self.window_layout.restore()
         self.welcome.sig_open_demo.connect(self.open_demo_project)
         self.welcome.sig_new_project.connect(self.choose_new_project)
         self.welcome.sig_open_project.connect(self.choose_project)
         self.welcome.sig_open_video.connect(self.choose_video)
         self.project_panel.sig_video_chosen.connect(self.show_video)
         self.review_panel.sig_open_frame.connect(self.open_frame)
+        self.review_panel.sig_extract_requested.connect(self.labelling.choose_extraction)
+        self.review_panel.sig_train_requested.connect(self.open_training_wizard)
+        self.project_panel.sig_open_video_requested.connect(self.choose_video)
+        self.events_panel.sig_import_requested.connect(self.choose_events)
 
     @property
     def video_panel(self) -> VideoPanel:
@@ -120,6 +128,7 @@ class MainWindow(QMainWindow):
             canvas.sig_boxes_changed.connect(self.labels_changed)
             canvas.sig_reviewed_changed.connect(self.labels_changed)
             canvas.sig_error.connect(lambda message: self.statusBar().showMessage(message, 10000))
+            canvas.sig_extract_requested.connect(self.labelling.choose_extraction)
             self._canvas_panel = canvas
             self._install_tab(ANNOTATE_TAB, canvas, "Annotate")
             canvas.set_project(self.project)
@@ -209,7 +218,7 @@ class MainWindow(QMainWindow):
         self.import_events_action = self._action(file_menu, "Import &events…", self.choose_events)
         self._action(file_menu, "&Relink a moved video…", self.choose_relink)
         file_menu.addSeparator()
-        self._action(file_menu, "&Quit", self.close, QKeySequence.StandardKey.Quit)
+        self._action(file_menu, "&Quit", self.close, "Ctrl+Q")  # the standard key is empty on some desktops
         labels_menu = self.menuBar().addMenu("&Labels")
         self._action(labels_menu, "E&xtract frames…", self.labelling.choose_extraction)
         self._action(labels_menu, "&Pseudo-label frames…", self.labelling.choose_pseudo_label)
@@ -221,7 +230,10 @@ class MainWindow(QMainWindow):
         self._action(training_menu, "&New training run…", self.open_training_wizard)
         self._action(training_menu, "Training &runs", self.show_runs)
         self._action(training_menu, "R&esults and errors", self.show_results)
+        self.view_menu = self.menuBar().addMenu("&View")  # filled by WindowLayout: every dock, Reset layout
         help_menu = self.menuBar().addMenu("&Help")
+        self._action(help_menu, "&Getting started", self.show_getting_started)
+        self._action(help_menu, "&Keyboard shortcuts", self.show_shortcuts)
         self._action(help_menu, "Open the log folder", self.open_log_folder)
         self._action(help_menu, "About Soccer Desktop", self.show_about)
         self._refresh_recent_menus()
@@ -268,6 +280,23 @@ class MainWindow(QMainWindow):
         from soccer_desktop import __version__
 
         QMessageBox.about(self, "Soccer Desktop", f"Soccer Desktop {__version__}\nLogs: {paths.log_dir()}")
+
+    def show_shortcuts(self) -> QDialog:
+        from soccer_desktop.editing.keymap import Keymap
+        from soccer_desktop.gui.help_pages import ShortcutsDialog
+
+        keymap = self._canvas_panel.keymap() if self._canvas_panel is not None else Keymap.load()
+        return self._show_dialog(ShortcutsDialog(keymap, self))
+
+    def show_getting_started(self) -> QDialog:
+        from soccer_desktop.gui.help_pages import GettingStartedDialog, getting_started_steps
+
+        return self._show_dialog(GettingStartedDialog(getting_started_steps(self), self))
+
+    def _show_dialog(self, dialog: QDialog) -> QDialog:
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+        return dialog
 
     def open_log_folder(self) -> None:
         paths.log_dir().mkdir(parents=True, exist_ok=True)
@@ -395,6 +424,8 @@ class MainWindow(QMainWindow):
                 self.project.name, self.project.root, self.project.videos(), self.project.counts()
             )
             self.review_panel.refresh()
+            if self._canvas_panel is not None:
+                self._canvas_panel.refresh()  # the first frame appears as soon as there is one
 
     def show_video(self, video_id: int, start_frame: int = 0) -> None:
         if self.project is None:
@@ -491,7 +522,7 @@ class MainWindow(QMainWindow):
         try:
             action()
         except UserError as error:
-            self.show_error(str(error))
+            self.show_error(error.for_gui())
 
     def _save_settings(self) -> None:
         try:
@@ -501,6 +532,8 @@ class MainWindow(QMainWindow):
         self._refresh_recent_menus()
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        self.window_layout.remember()
+        self._save_settings()
         self.jobs.cancel_all()
         if self._video_panel is not None:
             self._video_panel.close_video()

@@ -7,6 +7,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QLabel, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
 
+from soccer_desktop.gui.empty_state import EmptyState
 from soccer_desktop.project.store import Video
 
 STATUS_NOTE = {"ok": "", "missing": "  ⚠ file missing", "changed": "  ⚠ file changed"}
@@ -15,6 +16,8 @@ STATUS_NOTE = {"ok": "", "missing": "  ⚠ file missing", "changed": "  ⚠ file
 class ProjectPanel(QWidget):
     sig_video_chosen = Signal(int)
     """Id of the video to show."""
+    sig_open_video_requested = Signal()
+    """The empty list's "Open video…" button (the project has no videos)."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -23,10 +26,15 @@ class ProjectPanel(QWidget):
         self.videos = QListWidget()
         self.counts = QLabel()
         self.counts.setWordWrap(True)
+        self.empty = EmptyState()
+        self.empty.add_button("Open video…", self.sig_open_video_requested.emit)
+        self.empty.show_only("No videos yet — add the match to label.", "Open video…")
+        self.empty.hide()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.title)
         layout.addWidget(self.videos, 1)
+        layout.addWidget(self.empty, 1)
         layout.addWidget(self.counts)
         self.videos.itemActivated.connect(self._choose)
         self.videos.itemDoubleClicked.connect(self._choose)
@@ -41,6 +49,8 @@ class ProjectPanel(QWidget):
             )
             item.setData(Qt.ItemDataRole.UserRole, video.id)
             self.videos.addItem(item)
+        self.videos.setVisible(bool(videos))
+        self.empty.setVisible(not videos)
         self.counts.setText(
             f"{counts['videos']} videos · {counts['events']} events<br>"
             f"{counts['frames']} frames extracted · {counts['pseudo_labelled']} pseudo-labelled · "
@@ -52,6 +62,8 @@ class ProjectPanel(QWidget):
         self.title.setText("No project open")
         self.videos.clear()
         self.counts.clear()
+        self.videos.show()
+        self.empty.hide()
 
     def _choose(self, item: QListWidgetItem) -> None:
         self.sig_video_chosen.emit(int(item.data(Qt.ItemDataRole.UserRole)))

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from soccer_desktop.gui.empty_state import EmptyState
 from soccer_desktop.gui.job_runner import Job, JobRunner
 from soccer_desktop.labels.review_queue import ReviewFilter, ReviewItem, rank_frames, review_counts
 from soccer_desktop.project.store import ClassId, Project, Video
@@ -35,6 +36,10 @@ class ReviewPanel(QWidget):
     """Id of the frame to open (in the canvas, or the video panel at that frame)."""
     sig_ranked = Signal()
     """The list was refreshed."""
+    sig_extract_requested = Signal()
+    """The empty list's "Extract frames…" button (the project has no frames)."""
+    sig_train_requested = Signal()
+    """The empty list's "New training run…" button (every frame is reviewed)."""
 
     def __init__(self, jobs: JobRunner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -60,6 +65,10 @@ class ReviewPanel(QWidget):
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().setVisible(False)
         self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.empty = EmptyState()
+        self.empty.add_button("Extract frames…", self.sig_extract_requested.emit)
+        self.empty.add_button("New training run…", self.sig_train_requested.emit)
+        self.empty.hide()
         self.next_button = QPushButton("Next to review")
         self.next_button.setToolTip("Open the top unreviewed frame of the list")
 
@@ -72,6 +81,7 @@ class ReviewPanel(QWidget):
         layout.addLayout(filters)
         layout.addWidget(self.video_box)
         layout.addWidget(self.table, 1)
+        layout.addWidget(self.empty, 1)
         layout.addWidget(self.next_button)
 
         for box in (self.reviewed_box, self.ball_box, self.video_box):
@@ -153,7 +163,23 @@ class ReviewPanel(QWidget):
                     cell.setFont(font)
                 self.table.setItem(row, column, cell)
         self.next_button.setEnabled(any(not item.frame.reviewed for item in items))
+        self._show_empty_state(items, counts)
         self.sig_ranked.emit()
+
+    def _show_empty_state(self, items: list[ReviewItem], counts: object) -> None:
+        """An empty list says why, and offers the next step."""
+        empty = counts is not None and not items
+        self.table.setVisible(not empty)
+        self.empty.setVisible(empty)
+        if not empty:
+            return
+        if counts.frames == 0:
+            self.empty.show_only("No frames yet — extract frames from the videos, then pseudo-label them.",
+                                 "Extract frames…")
+        elif self.current_filter() == ReviewFilter(reviewed=False) and counts.reviewed == counts.frames:
+            self.empty.show_only("Every frame is reviewed — train a detector on them.", "New training run…")
+        else:
+            self.empty.show_only("No frame matches these filters.")
 
     # ------------------------------------------------------------ navigation
     def open_next(self) -> None:

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from soccer_desktop.editing.shortcuts import VIDEO_PLAYER_KEYS
 from soccer_desktop.gui.frame_source import FrameSource
 from soccer_desktop.gui.frame_view import FrameView
 from soccer_desktop.gui.timeline import Marker, Timeline
@@ -137,20 +138,21 @@ class VideoPanel(QWidget):
         return button
 
     def _add_shortcuts(self) -> None:
-        bindings = {
-            "Space": self.toggle_play,
-            "Right": lambda: self.step(1),
-            "Left": lambda: self.step(-1),
-            "Shift+Right": lambda: self.step(10),
-            "Shift+Left": lambda: self.step(-10),
-            "Home": self.go_start,
-            "End": self.go_end,
-            "F": self.view.fit,
-            "1": self.view.actual_size,
-            "+": lambda: self.view.zoom(1.25),
-            "-": lambda: self.view.zoom(0.8),
+        slots = {
+            "toggle_play": self.toggle_play,
+            "next_frame": lambda: self.step(1),
+            "previous_frame": lambda: self.step(-1),
+            "forward_10": lambda: self.step(10),
+            "back_10": lambda: self.step(-10),
+            "first_frame": self.go_start,
+            "last_frame": self.go_end,
+            "fit": self.view.fit,
+            "actual_size": self.view.actual_size,
+            "zoom_in": lambda: self.view.zoom(1.25),
+            "zoom_out": lambda: self.view.zoom(0.8),
         }
-        for key, slot in bindings.items():
+        for action_id, key, _title in VIDEO_PLAYER_KEYS:  # the table Help › Keyboard shortcuts lists
+            slot = slots[action_id]
             shortcut = QShortcut(QKeySequence(key), self)
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             shortcut.activated.connect(slot)

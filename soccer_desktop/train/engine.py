@@ -118,8 +118,10 @@ def find_start_weights(config: TrainingConfig) -> Path | None:
     if model.weights_path:
         path = Path(model.weights_path).expanduser()
         if not path.is_file():
-            raise TrainingFailed(f"The start weights file {path} does not exist. Choose the file again, or set "
-                                 "model.start_weights to random for a quick test.")
+            raise TrainingFailed(f"The start weights file {path} does not exist.",
+                                 gui_hint="Choose the file again, or pick “Random weights” for a quick test.",
+                                 cli_hint="Choose the file again, or set model.start_weights to random for a "
+                                          "quick test.")
         return path.resolve()
     name = MODEL_SIZES[model.size].weights_file
     candidates = [paths.models_dir() / name]
@@ -132,8 +134,10 @@ def find_start_weights(config: TrainingConfig) -> Path | None:
     raise TrainingFailed(
         f"The COCO-pretrained weights {name} for the {MODEL_SIZES[model.size].label} model were not found "
         f"(looked in {', '.join(str(c.parent) for c in candidates)}). Download {name} from the RF-DETR "
-        f"release page and put it in {paths.models_dir()}, name the file in model.weights_path, or set "
-        "model.start_weights to random for a quick test."
+        f"release page and put it in {paths.models_dir()}.",
+        gui_hint="Or choose a weights file with “A previous run's checkpoint”, or pick “Random weights” for a "
+                 "quick test (the CPU smoke configuration on the Hardware page uses them).",
+        cli_hint="Or name the file in model.weights_path, or set model.start_weights to random for a quick test.",
     )
 
 

@@ -64,9 +64,11 @@ class ExtractionStrategy:
         if self.every_n is None and self.around_events_s is None and self.target_count is None \
                 and self.frame_range is None:
             raise ExtractionError(
-                "No extraction strategy chosen. Pick at least one: every Nth frame (--every N), "
-                "windows around events (--around-events SECONDS), a target count (--target N) "
-                "or a frame range (--range START:STOP)."
+                "No extraction strategy chosen.",
+                gui_hint="Tick at least one of Every, Around events, Target count or Only frames.",
+                cli_hint="Pick at least one: every Nth frame (--every N), windows around events "
+                         "(--around-events SECONDS), a target count (--target N) or a frame range "
+                         "(--range START:STOP).",
             )
         if self.every_n is not None and self.every_n < 1:
             raise ExtractionError(f"'Every Nth frame' is {self.every_n}; use 1 or more.")
@@ -177,7 +179,9 @@ def extract_frames(
     videos = [project.video(i) for i in video_ids] if video_ids else project.videos()
     if not videos:
         raise ExtractionError(
-            "The project has no videos. Add one first (soccer-desktop video add PROJECT_DIR VIDEO)."
+            "The project has no videos.",
+            gui_hint="Add one first with File › Open video… (or drop a video file on the window).",
+            cli_hint="Add one first (soccer-desktop video add PROJECT_DIR VIDEO).",
         )
     started = time.monotonic()
     plans = [

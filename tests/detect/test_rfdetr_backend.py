@@ -67,7 +67,7 @@ def test_offline_without_weights_says_which_file_goes_where_within_a_second(empt
         "    load_rfdetr('nano')\n"
         "except MissingWeightsError as error:\n"
         "    print(round(time.monotonic() - started, 3), 'torch' in sys.modules, 'rfdetr' in sys.modules)\n"
-        "    print(error)\n"
+        "    print(error.for_cli())\n"
     )
     env = {**os.environ, "HF_HUB_OFFLINE": "1"}
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=REPO,

@@ -75,7 +75,9 @@ def test_bad_strategies_are_user_errors_that_name_the_fix(strategy: ExtractionSt
     with pytest.raises(ExtractionError) as caught:
         plan_extraction(_video(), strategy)
     assert isinstance(caught.value, UserError)
-    assert "use" in str(caught.value) or "Pick" in str(caught.value)
+    text = caught.value.for_cli()  # the fix may be a hint of its own for each front end
+    assert "use" in text or "Pick" in text
+    assert "use" in caught.value.for_gui() or "Tick" in caught.value.for_gui()
 
 
 # ------------------------------------------------------------------- decoding
@@ -197,8 +199,9 @@ def test_near_duplicates_of_an_idle_camera_are_skipped(tmp_path: Path) -> None:
 
 
 def test_missing_video_and_empty_project_say_what_to_do(tmp_path: Path, index_clip: Path) -> None:
-    with Project.create(tmp_path / "empty") as project, pytest.raises(ExtractionError, match="video add"):
+    with Project.create(tmp_path / "empty") as project, pytest.raises(ExtractionError) as caught:
         extract_frames(project, None, ExtractionStrategy(every_n=5))
+    assert "video add" in caught.value.for_cli() and "File › Open video…" in caught.value.for_gui()
     moved = tmp_path / "moved.mp4"
     moved.write_bytes(index_clip.read_bytes())
     with Project.create(tmp_path / "p") as project:

@@ -43,6 +43,7 @@ from soccer_desktop.gui.canvas.canvas_widget import CanvasWidget, Tool
 from soccer_desktop.gui.canvas.help_overlay import HelpOverlay, shown_key
 from soccer_desktop.gui.canvas.image_cache import FrameImages
 from soccer_desktop.gui.canvas.undo import UndoHistories
+from soccer_desktop.gui.empty_state import EmptyState
 from soccer_desktop.project.store import BoxSource, ClassId, Frame, NewBox, Project, ProjectError
 
 log = logging.getLogger(__name__)
@@ -64,6 +65,8 @@ class CanvasPanel(QWidget):
     """This panel changed a frame's reviewed mark."""
     sig_error = Signal(str)
     """A problem was shown in the canvas (e.g. the project is locked by another process)."""
+    sig_extract_requested = Signal()
+    """The empty state's "Extract frames…" button: the project has no frames yet."""
 
     def __init__(self, parent: QWidget | None = None, keymap: Keymap | None = None,
                  preferences: CanvasPreferences | None = None) -> None:
@@ -93,12 +96,16 @@ class CanvasPanel(QWidget):
         self._build_toolbars()
         self.info = QLabel("No frame")
         self.info.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.empty = EmptyState()
+        self.empty.add_button("Extract frames…", self.sig_extract_requested.emit)
+        self.empty.hide()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         layout.addWidget(self.edit_bar)
         layout.addWidget(self.review_bar)
         layout.addWidget(self.canvas, 1)
+        layout.addWidget(self.empty, 1)
         layout.addWidget(self.info)
         self.setFocusProxy(self.canvas)  # focusing the panel focuses the canvas, where the keys work
 
@@ -405,8 +412,18 @@ class CanvasPanel(QWidget):
         version = self._safe(lambda: self.project.data_version(), self._data_version)
         if version != self._data_version:
             self._data_version = version
-            self._refresh_order()
+            self.refresh()
+
+    def refresh(self) -> None:
+        """Show what the project holds now: the first frame once frames appear, else the current one again."""
+        if self.project is None or self.canvas.is_dragging():
+            return
+        self._refresh_order()
+        if self.frame is None and self._order:
+            self.open_frame(self._order[0])
+        else:
             self._reload()
+            self._update_info()
 
     # ================================================================ edits
     def _edit(
@@ -642,18 +659,26 @@ class CanvasPanel(QWidget):
 
     def _update_info(self) -> None:
         self._sync_reviewed_box()
+        empty = self.project is not None and self.frame is None and not self._order
+        self.canvas.setVisible(not empty)
+        self.empty.setVisible(empty)
+        if empty:
+            self.empty.show_only("No frames yet — extract frames from the project's videos to label them.",
+                                 "Extract frames…")
         if self.frame is None:
             self.info.setText("No frame" if self.project is None else "This project has no frames yet.")
             return
         frame = self.frame
         boxes = self.canvas.boxes()
         pseudo = sum(b.source == BoxSource.PSEUDO for b in boxes)
+        imported = sum(b.source == BoxSource.IMPORTED for b in boxes)
         hidden = len(boxes) - len(self.canvas.visible_boxes()) if self.canvas.boxes_shown() else 0
         where = f"video {frame.video_id} · frame {frame.frame_index}" if frame.video_id is not None else frame.image_path
         position = self._order.index(frame.id) + 1 if frame.id in self._order else "?"
         self.info.setText(
             f" {position}/{len(self._order)} · {where} · {frame.width}×{frame.height} · {len(boxes)} boxes "
-            f"({pseudo} pseudo{f', {hidden} hidden below the threshold' if hidden else ''})"
+            f"({pseudo} pseudo{f', {imported} imported' if imported else ''}"
+            f"{f', {hidden} hidden below the threshold' if hidden else ''})"
             f" · {'reviewed ✓' if frame.reviewed else 'not reviewed'}"
         )
 

@@ -39,7 +39,8 @@ from PySide6.QtWidgets import (
 )
 
 from soccer_desktop import paths
-from soccer_desktop.core.errors import UserError
+from soccer_desktop.core.errors import UserError, gui_message
+from soccer_desktop.gui.wizard.time_estimate import TimeEstimate
 from soccer_desktop.gui.wizard.widgets import (
     ERROR_COLOUR,
     WARNING_COLOUR,
@@ -84,7 +85,7 @@ class ConfigPage(QWizardPage):
         try:
             self.store(self.config)
         except UserError as error:
-            self.wizard().show_error(str(error))
+            self.wizard().show_error(error.for_gui())
             return False
         return True
 
@@ -147,7 +148,7 @@ class DatasetPage(ConfigPage):
             self.summary = None
             self.wizard().dataset_dir = None
             self.counts.setRowCount(0)
-            self.message.setText(f"<span style='color:{ERROR_COLOUR}'>{error}</span>")
+            self.message.setText(f"<span style='color:{ERROR_COLOUR}'>{error.for_gui()}</span>")
         else:
             self.summary = summary
             self.wizard().dataset_dir = summary.root
@@ -298,7 +299,7 @@ class ModelPage(ConfigPage):
                 try:
                     text = f"Starts from {find_start_weights(probe)}."
                 except TrainingFailed as error:
-                    self._weights_problem = str(error)
+                    self._weights_problem = error.for_gui()
             if self._weights_problem:
                 text = f"<span style='color:{WARNING_COLOUR}'>⚠ {self._weights_problem}</span>"
         else:
@@ -491,7 +492,7 @@ class AugmentPage(ConfigPage):
             config = self.config.copy()
             self.store(config)
         except UserError as error:
-            self.preview_status.setText(f"<span style='color:{ERROR_COLOUR}'>{error}</span>")
+            self.preview_status.setText(f"<span style='color:{ERROR_COLOUR}'>{gui_message(error)}</span>")
             return
         settings, resolution = config.augment, config.model.effective_resolution
 
@@ -672,123 +673,13 @@ class SchedulePage(ConfigPage):
         return self.phase2.enabled.isChecked() and bool(self.phase2_start.text().strip())
 
 
-# ============================================================================== 5 hardware
-class HardwarePage(ConfigPage):
-    sig_detected = Signal(object)
-    """The detected Hardware."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.setTitle("Hardware")
-        self.setSubTitle("Where training runs and how much it takes at once. Several GPUs train with Lightning's "
-                         "DDP; on a SLURM cluster run the same configuration with `soccer-desktop train` under srun.")
-        self.hardware: Any = None
-        self.detected = QLabel("Looking for GPUs…")
-        self.detected.setWordWrap(True)
-        self.accelerator = QComboBox()
-        for label, value in (("Automatic (GPU when there is one)", "auto"), ("GPU", "gpu"), ("CPU", "cpu")):
-            self.accelerator.addItem(label, value)
-        self.devices = int_spin(1, 1, 64)
-        self.strategy = QComboBox()
-        self.strategy.addItem("Automatic (DDP with several devices)", "auto")
-        self.strategy.addItem("DDP", "ddp")
-        self.batch = int_spin(4, 1, 512)
-        self.accumulate = int_spin(4, 1, 256)
-        self.precision = QComboBox()
-        for label, value in (("Mixed, automatic (bf16 or fp16)", "auto"), ("bf16 mixed", "bf16"),
-                             ("fp16 mixed", "fp16"), ("fp32 (full)", "fp32")):
-            self.precision.addItem(label, value)
-        self.workers = int_spin(2, 0, 64)
-        self.advice = note("")
-        self.apply_advice = QPushButton("Use this advice")
-        self.cpu_warning = note("", WARNING_COLOUR)
-        form = QFormLayout()
-        form.addRow("Device", self.accelerator)
-        form.addRow("GPUs", self.devices)
-        form.addRow("Multi-GPU strategy", self.strategy)
-        form.addRow("Batch size (per GPU)", self.batch)
-        form.addRow("Gradient accumulation", self.accumulate)
-        form.addRow("Precision", self.precision)
-        form.addRow("Data loader workers", self.workers)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.detected)
-        layout.addLayout(form)
-        layout.addWidget(self.advice)
-        layout.addWidget(self.apply_advice, 0, Qt.AlignmentFlag.AlignLeft)
-        layout.addWidget(self.cpu_warning)
-        layout.addStretch(1)
-        self.accelerator.currentIndexChanged.connect(lambda *_: self._refresh())
-        self.apply_advice.clicked.connect(self._apply_advice)
-        self._advice: Any = None
-        self._job: Any = None
-
-    def load(self, config: TrainingConfig) -> None:
-        h = config.hardware
-        self.accelerator.setCurrentIndex(max(0, self.accelerator.findData(h.accelerator)))
-        self.devices.setValue(h.devices)
-        self.strategy.setCurrentIndex(max(0, self.strategy.findData(h.strategy)))
-        self.batch.setValue(h.batch_size)
-        self.accumulate.setValue(h.grad_accum_steps)
-        self.precision.setCurrentIndex(max(0, self.precision.findData(h.precision)))
-        self.workers.setValue(h.num_workers)
-        if self.hardware is None and (self._job is None or not self._job.is_running()):
-            from soccer_desktop.train.hardware import detect_hardware
-
-            self._job = self.wizard().jobs.start("Looking for GPUs", lambda progress, cancel: detect_hardware())
-            self._job.sig_finished.connect(self._detected)
-        self._refresh()
-
-    def store(self, config: TrainingConfig) -> None:
-        h = config.hardware
-        h.accelerator = self.accelerator.currentData()
-        h.devices = self.devices.value()
-        h.strategy = self.strategy.currentData()
-        h.batch_size = self.batch.value()
-        h.grad_accum_steps = self.accumulate.value()
-        h.precision = self.precision.currentData()
-        h.num_workers = self.workers.value()
-        problems = [p for p in config.problems() if p.startswith("hardware")]
-        if problems:
-            raise ConfigError("The hardware settings cannot be used:\n" + "\n".join(f"  - {p}" for p in problems))
-
-    def _detected(self, hardware: Any) -> None:
-        self.hardware = hardware
-        self.detected.setText(hardware.describe())
-        self.devices.setMaximum(max(1, len(hardware.gpus)))
-        self._refresh()
-        self.sig_detected.emit(hardware)
-
-    def _refresh(self) -> None:
-        from soccer_desktop.train.hardware import advise
-
-        gpus = self.hardware.gpus if self.hardware is not None else []
-        cpu = self.accelerator.currentData() == "cpu" or (self.hardware is not None and not gpus)
-        free = None if cpu or not gpus else min(g.free_mb for g in gpus)
-        model = self.wizard().config.model if self.wizard() is not None else None
-        if model is not None and model.size in MODEL_SIZES:
-            self._advice = advise(model.size, model.effective_resolution, free)
-            self.advice.setText(f"Advice: batch {self._advice.batch_size}, accumulation "
-                                f"{self._advice.grad_accum_steps}, precision {self._advice.precision}. "
-                                f"{self._advice.text}")
-        self.cpu_warning.setText(
-            "⚠ Training on the CPU: allowed, but only sensible for a quick check with a tiny configuration "
-            "(a real run would take days)." if cpu else "")
-        self.devices.setEnabled(not cpu)
-
-    def _apply_advice(self) -> None:
-        if self._advice is not None:
-            self.batch.setValue(self._advice.batch_size)
-            self.accumulate.setValue(self._advice.grad_accum_steps)
-            self.precision.setCurrentIndex(max(0, self.precision.findData(self._advice.precision)))
-
-
 # ================================================================================ 6 review
 class ReviewPage(ConfigPage):
     def __init__(self) -> None:
         super().__init__()
         self.setTitle("Review and start")
-        self.setSubTitle("The whole configuration. Save it as YAML to run it again headless with "
-                         "`soccer-desktop train --config`.")
+        self.setSubTitle("The whole configuration. Save as YAML… keeps it to run again later (from this wizard "
+                         "or on a server without a screen).")
         self.name = QLineEdit()
         self.out_dir = QLineEdit()
         choose = QPushButton("Choose…")
@@ -807,6 +698,8 @@ class ReviewPage(ConfigPage):
         layout.addWidget(self.text, 1)
         layout.addWidget(self.problems)
         layout.addWidget(save, 0, Qt.AlignmentFlag.AlignLeft)
+        self.time_estimate = TimeEstimate()
+        layout.addWidget(self.time_estimate)
         save.clicked.connect(self._save)
         choose.clicked.connect(self._choose)
         self.name.textEdited.connect(self._name_changed)
@@ -818,6 +711,13 @@ class ReviewPage(ConfigPage):
         if not self.out_dir.text():
             self.out_dir.setText(str(wizard.default_run_dir(self.config.name)))
         self.refresh()
+        self.time_estimate.show_for(self.config, wizard.dataset_dir, wizard.jobs)
+        if self.time_estimate.estimate is None:
+            self.time_estimate.start()  # measured before the run starts; Start training stops it
+
+    def cleanupPage(self) -> None:  # noqa: N802 - Back: the settings may change, so stop measuring these
+        self.time_estimate.cancel()
+        super().cleanupPage()
 
     def _name_changed(self, text: str) -> None:
         self.config.name = text.strip() or "training"
@@ -836,6 +736,7 @@ class ReviewPage(ConfigPage):
     def store(self, config: TrainingConfig) -> None:
         config.name = self.name.text().strip() or "training"
         config.validate()
+        self.time_estimate.cancel()  # the run itself starts now; the measurement would only slow it down
         out = Path(self.out_dir.text().strip()).expanduser()
         if out.exists() and any(out.iterdir()):
             raise ConfigError(f"The run folder {out} is not empty. Choose a new folder (each run gets its own).")

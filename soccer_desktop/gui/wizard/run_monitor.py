@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from soccer_desktop.core.errors import gui_message
 from soccer_desktop.core.jobs import format_eta
 from soccer_desktop.gui.wizard.curves import TrainingCurves
 from soccer_desktop.train import runs
@@ -157,7 +158,7 @@ class RunMonitor(QWidget):
         try:
             config = self.config or load_config(config_file)
         except Exception as error:  # noqa: BLE001 - shown to the user
-            self.sig_message.emit(str(error))
+            self.sig_message.emit(gui_message(error))
             return
         self._log_line("Resuming from the last full checkpoint…")
         self.reader = None

@@ -108,7 +108,7 @@ class RunsPanel(QWidget):
                 with Project.open(self.project_root) as project:
                     self.records = runs.list_runs(project)
             except UserError as error:
-                self.sig_message.emit(str(error))
+                self.sig_message.emit(error.for_gui())
         self.empty.setText("No project open." if self.project_root is None else
                            f"{len(self.records)} training runs" if self.records else
                            "No training runs yet: start one with New training.")
