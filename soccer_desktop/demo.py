@@ -4,7 +4,8 @@ The project holds the clip with its events; frames labelled from the match's
 exact ground truth (imported through the COCO importer with ``frame_index``,
 so their boxes are marked *imported*, and marked reviewed: a confirmed set
 made from exact truth, enough to build a dataset and train at once); and
-extracted frames with motion pseudo-labels waiting in the review queue.
+extracted frames with motion pseudo-labels waiting in the review queue; and a
+finished motion analysis of the whole match, so it opens onto overlay playback.
 """
 
 from __future__ import annotations
@@ -22,8 +23,9 @@ REVIEW_EVERY = 25
 #: Written last: a demo folder without it is finished on the next start, never used half-made.
 COMPLETE_MARKER = ".demo-complete"
 #: Share of the progress bar each stage takes (rendering dominates).
-_STAGES = (("Rendering the match", 0.72), ("Importing the ground truth", 0.09),
-           ("Extracting frames to review", 0.08), ("Motion pseudo-labels", 0.11))
+_STAGES = (("Rendering the match", 0.40), ("Importing the ground truth", 0.05),
+           ("Extracting frames to review", 0.05), ("Motion pseudo-labels", 0.07),
+           ("Analysing the match", 0.43))
 
 
 def build_demo_project(
@@ -51,19 +53,20 @@ def build_demo_project(
     if not (video.is_file() and truth.is_file() and events.is_file()):
         generate_match(media, seconds=seconds or DEMO_SECONDS, progress=stage(0), cancel=cancel)
     with Project.open_or_create(project_dir) as project:
-        _add_demo_video(project, video, events)
+        video_id = _add_demo_video(project, video, events)
         _import_ground_truth(project, truth, video, stage(1), cancel)
         _extract_frames_to_review(project, stage(2), cancel)
         _pseudo_label_with_motion(project, stage(3), cancel)
+        _analyse_match(project, video_id, stage(4), cancel)
     (project_dir / COMPLETE_MARKER).write_text("complete\n", encoding="utf-8")
     return project_dir
 
 
-def _add_demo_video(project: Project, video: Path, events: Path) -> None:
+def _add_demo_video(project: Project, video: Path, events: Path) -> int:
     from soccer_desktop.video.library import add_video
 
-    if project.video_by_path(video) is None:
-        add_video(project, video, events)
+    known = project.video_by_path(video)
+    return known.id if known is not None else add_video(project, video, events)[0].id
 
 
 def _import_ground_truth(project: Project, truth: Path, video: Path, progress: ProgressCallback,
@@ -90,6 +93,13 @@ def _pseudo_label_with_motion(project: Project, progress: ProgressCallback, canc
     frames = select_frames(project, FrameScope(unlabelled_only=True))
     if frames:
         pseudo_label(project, MotionProposals(), frames, progress=progress, cancel=cancel)
+
+
+def _analyse_match(project: Project, video_id: int, progress: ProgressCallback, cancel: CancelCheck) -> None:
+    """A whole-match motion analysis, so the project opens onto overlay playback (resumes if interrupted)."""
+    from soccer_desktop.analysis.motion_windows import analyse_with_motion
+
+    analyse_with_motion(project, video_id, progress=progress, cancel=cancel)
 
 
 class _StagedProgress:

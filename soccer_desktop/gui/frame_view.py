@@ -12,12 +12,14 @@ from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QImage, QMouseEvent, QPainter, QPaintEvent, QResizeEvent, QWheelEvent
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
+from soccer_desktop.gui.overlay import FrameOverlay, OverlayPainter
 from soccer_desktop.gui.view_transform import ViewTransform
 
 if TYPE_CHECKING:
     import numpy as np
 
 WHEEL_ZOOM_STEP = 1.25
+RESAMPLE_BELOW_SCALE = 0.75  # shrink with OpenCV once per frame: Qt's smooth scaling on every paint costs ~10 ms at 4K
 
 
 def qimage_from_bgr(image: np.ndarray) -> QImage:
@@ -43,17 +45,47 @@ class FrameView(QWidget):
         self.transform = ViewTransform()
         self._array: np.ndarray | None = None
         self._image: QImage | None = None
+        self.overlay: FrameOverlay | None = None
+        self._shrunk: tuple[tuple[int, int], np.ndarray, QImage] | None = None
+        self._overlay_painter = OverlayPainter()
         self._fit_mode = True
         self._pan_start: QPointF | None = None
         self._background = QColor(30, 30, 30)
 
     # ------------------------------------------------------------------ frame
-    def set_frame(self, image: np.ndarray | None) -> None:
+    def set_frame(self, image: np.ndarray | None, overlay: FrameOverlay | None = None,
+                  shrunk: np.ndarray | None = None) -> None:  # fmt: skip
+        """Show a frame and the overlay of that same frame (both change in one repaint).
+
+        ``shrunk`` is the frame already resampled to the size it will be shown at (made off the GUI thread).
+        """
         self._array = image
+        self.overlay = overlay
+        self._shrunk = None
+        if shrunk is not None:
+            self._shrunk = ((shrunk.shape[1], shrunk.shape[0]), shrunk, qimage_from_bgr(shrunk))
         self._image = None if image is None else qimage_from_bgr(image)
         if self._fit_mode:
             self._apply_fit()
         self.update()
+
+    def set_overlay(self, overlay: FrameOverlay | None) -> None:
+        """Replace the overlay of the frame shown (options changed)."""
+        self.overlay = overlay
+        self.update()
+
+    @property
+    def frame_array(self) -> np.ndarray | None:
+        """The BGR frame on screen."""
+        return self._array
+
+    def display_size(self) -> tuple[int, int] | None:
+        """The size the frame is painted at, when it is shown resampled (zoomed out enough), else None."""
+        size = self.frame_size()
+        scale = self.transform.scale
+        if size is None or scale >= RESAMPLE_BELOW_SCALE:
+            return None
+        return round(size[0] * scale), round(size[1] * scale)
 
     def frame_size(self) -> tuple[int, int] | None:
         return None if self._image is None else (self._image.width(), self._image.height())
@@ -123,12 +155,27 @@ class FrameView(QWidget):
             self._apply_fit()
         super().resizeEvent(event)
 
+    def _shrunk_image(self, width: int, height: int) -> QImage:
+        """The frame resampled (bilinear, as Qt's smooth scaling) to the size it is shown at, once per frame and size."""
+        import cv2
+
+        if self._shrunk is None or self._shrunk[0] != (width, height):
+            assert self._array is not None
+            small = cv2.resize(self._array, (max(1, width), max(1, height)), interpolation=cv2.INTER_LINEAR)
+            self._shrunk = ((width, height), small, qimage_from_bgr(small))
+        return self._shrunk[2]
+
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
         painter.fillRect(self.rect(), self._background)
         if self._image is not None:
             t = self.transform
             target = QRectF(t.offset_x, t.offset_y, self._image.width() * t.scale, self._image.height() * t.scale)
-            painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, t.scale < 1.0)
-            painter.drawImage(target, self._image)
+            if t.scale < RESAMPLE_BELOW_SCALE:
+                painter.drawImage(target, self._shrunk_image(round(target.width()), round(target.height())))
+            else:
+                painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, t.scale < 1.0)
+                painter.drawImage(target, self._image)
+            if self.overlay is not None:
+                self._overlay_painter.paint(painter, t, self.overlay)
         painter.end()

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from soccer_desktop import paths
 from soccer_desktop.core.errors import UserError
+from soccer_desktop.gui.analysis_actions import AnalysisActions
 from soccer_desktop.gui.events_panel import EventsPanel
 from soccer_desktop.gui.job_runner import Job, JobRunner, JobStatusWidget
 from soccer_desktop.gui.labelling_actions import LabellingActions
@@ -60,6 +61,7 @@ class MainWindow(QMainWindow):
         self.current_video: Video | None = None
         self.jobs = JobRunner(self)
         self.labelling = LabellingActions(self)
+        self.analysis = AnalysisActions(self)
 
         self.welcome = WelcomePage()
         # The two work panels are built when first needed: their widgets cost start-up time.
@@ -226,6 +228,9 @@ class MainWindow(QMainWindow):
         self._action(labels_menu, "&Import labels…", self.labelling.choose_label_import)
         self._action(labels_menu, "E&xport dataset…", self.labelling.choose_dataset_export)
         self._action(labels_menu, "&Validate a dataset folder…", self.labelling.choose_dataset_validation)
+        analysis_menu = self.menuBar().addMenu("&Analysis")
+        self._action(analysis_menu, "&Analyse video…", self.analysis.choose_analysis)
+        self._action(analysis_menu, "&Export analysis…", self.analysis.choose_export)
         training_menu = self.menuBar().addMenu("&Training")
         self._action(training_menu, "&New training run…", self.open_training_wizard)
         self._action(training_menu, "Training &runs", self.show_runs)
@@ -378,6 +383,7 @@ class MainWindow(QMainWindow):
             self.pages.setCurrentWidget(self.workspace)
             self.workspace.setCurrentWidget(self.video_panel)
             self.video_panel.open_video(path)
+            self.video_panel.show_analyses(None, None)
             return None
         from soccer_desktop.video.library import add_video
 
@@ -446,6 +452,7 @@ class MainWindow(QMainWindow):
         from soccer_desktop.video.frame_index import index_dir
 
         self.video_panel.open_video(Path(video.path), start_frame, index_cache=index_dir(self.project.root))
+        self.video_panel.show_analyses(self.project, video.id)
         self.events_panel.set_events(self.project.events(video.id))
 
     def choose_relink(self) -> None:
