@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# Build the one-folder Linux bundle, check it runs (self-test, info), and check its size.
+#
+#   packaging/build_linux.sh [DIST_DIR]        (default: dist/ in the repository)
+#
+# Environment: PYTHON (the Python whose packages go in; default: python3 on PATH),
+# SIZE_BUDGET_MB (default 7000: the bundle fails over it), WORK_DIR (PyInstaller's build folder).
+# Needs PyInstaller (pip install ".[bundle]"). Writes only DIST_DIR and WORK_DIR.
+set -euo pipefail
+
+REPO="$(cd "$(dirname "$0")/.." && pwd)"
+DIST="$(realpath -m "${1:-$REPO/dist}")"
+WORK="$(realpath -m "${WORK_DIR:-$DIST/.work}")"
+PYTHON="${PYTHON:-python3}"
+SIZE_BUDGET_MB="${SIZE_BUDGET_MB:-7000}"   # measured: see packaging/README.md
+FILE_LIMIT_BYTES=$((2 * 1024 * 1024 * 1024))  # a release asset must stay under 2 GiB
+APP="$DIST/soccer-desktop"
+
+"$PYTHON" -c 'import PyInstaller' 2>/dev/null || { echo "PyInstaller is missing: pip install '.[bundle]'" >&2; exit 2; }
+mkdir -p "$DIST" "$WORK"
+
+# One OpenCV only. opencv-python and opencv-python-headless share the cv2 folder; the non-headless one links
+# Qt 5 and ships Qt plugins. When it is the installed one, bundle the headless wheel of the same version instead.
+OVERLAY=""
+if "$PYTHON" -c 'import importlib.util, os, sys; s = importlib.util.find_spec("cv2"); sys.exit(0 if os.path.isdir(os.path.join(os.path.dirname(s.origin), "qt")) else 1)'; then
+    version="$("$PYTHON" -c 'import importlib.metadata as m; print(m.version("opencv-python"))')"
+    echo "== The installed cv2 is opencv-python $version (links Qt 5): fetching opencv-python-headless $version"
+    if "$PYTHON" -m pip download --quiet --no-deps --only-binary=:all: -d "$WORK/wheels" "opencv-python-headless==$version"; then
+        OVERLAY="$WORK/opencv-headless"
+        rm -rf "$OVERLAY" && mkdir -p "$OVERLAY"
+        "$PYTHON" -m zipfile -e "$(ls "$WORK"/wheels/opencv_python_headless-"$version"-*.whl | head -1)" "$OVERLAY"
+    else
+        echo "!! could not fetch the headless wheel: bundling opencv-python without its Qt plugins" >&2
+    fi
+fi
+
+echo "== PyInstaller ($("$PYTHON" -m PyInstaller --version)), output in $APP"
+started=$(date +%s)
+rm -rf "$APP"
+PYTHONPATH="${OVERLAY:+$OVERLAY:}$REPO" "$PYTHON" -m PyInstaller --noconfirm --clean --log-level WARN \
+    --distpath "$DIST" --workpath "$WORK/build" "$REPO/packaging/pyinstaller/soccer-desktop.spec"
+build_s=$(( $(date +%s) - started ))
+echo "== Built in ${build_s} s"
+
+# The bundle must run on its own: no source tree, no venv on the path, a private user folder.
+check_home="$(mktemp -d)"
+trap 'rm -rf "$check_home"' EXIT
+run_bundle() {
+    env -u PYTHONPATH -u PYTHONHOME -u VIRTUAL_ENV QT_QPA_PLATFORM=offscreen SOCCER_DESKTOP_HOME="$check_home" \
+        HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 "$APP/soccer-desktop" "$@"
+}
+echo "== $APP/soccer-desktop --version"
+(cd / && run_bundle --version)
+echo "== self-test"
+(cd / && run_bundle self-test)
+echo "== info"
+(cd / && run_bundle info --timeout 120)
+
+size_mb=$(( $(du -sb "$APP" | cut -f1) / 1024 / 1024 ))
+files=$(find "$APP" -type f | wc -l)
+echo "== Bundle: ${size_mb} MB in ${files} files (budget ${SIZE_BUDGET_MB} MB); build ${build_s} s"
+echo "Largest files:"
+find "$APP" -type f -printf '%s %P\n' | sort -rn | head -5 | awk '{printf "  %6d MB  %s\n", $1 / 1048576, $2}'
+status=0
+too_big="$(find "$APP" -type f -size +$((FILE_LIMIT_BYTES / 1024))k -printf '%P\n')"
+if [ -n "$too_big" ]; then
+    echo "FAIL: files over 2 GiB (the release-asset limit): $too_big" >&2
+    status=1
+fi
+if [ "$size_mb" -gt "$SIZE_BUDGET_MB" ]; then
+    echo "FAIL: the bundle is ${size_mb} MB, over the ${SIZE_BUDGET_MB} MB budget" >&2
+    status=1
+fi
+exit $status
