@@ -40,6 +40,9 @@ rm -rf "$APP"
 PYTHONPATH="${OVERLAY:+$OVERLAY:}$REPO" "$PYTHON" -m PyInstaller --noconfirm --clean --log-level WARN \
     --distpath "$DIST" --workpath "$WORK/build" "$REPO/packaging/pyinstaller/soccer-desktop.spec"
 build_s=$(( $(date +%s) - started ))
+# Beside the program: the per-user installer (desktop entry and icon) and its undo.
+install -m755 "$REPO/packaging/linux/install.sh" "$REPO/packaging/linux/uninstall.sh" "$APP/"
+install -m644 "$REPO/packaging/linux/soccer-desktop.desktop" "$APP/"
 echo "== Built in ${build_s} s"
 
 # The bundle must run on its own: no source tree, no venv on the path, a private user folder.
