@@ -10,10 +10,12 @@ temporary folder that is removed afterwards. Under a minute on a CPU.
 from __future__ import annotations
 
 import importlib
+import logging
 import os
 import sys
 import tempfile
 import time
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -44,7 +46,9 @@ def check_imports(_: Path) -> str:
     for name in DEPENDENCIES:
         started = time.perf_counter()
         try:
-            importlib.import_module(name)
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # libraries' deprecation notes are not the user's problem
+                importlib.import_module(name)
         except Exception as error:  # any failure to import is what this check reports
             raise CheckFailed(f"{name} cannot be imported: {error!r}") from error
         elapsed = time.perf_counter() - started
@@ -151,12 +155,20 @@ def check_rfdetr(_: Path) -> str:
     import numpy as np
     from rfdetr import RFDETRNano
 
-    model = RFDETRNano(pretrain_weights=None, num_classes=2, device="cpu")
-    size = int(model.model_config.resolution)
-    tile = np.random.default_rng(0).integers(0, 255, (size, size, 3), dtype=np.uint8)
-    started = time.perf_counter()
-    detections = model.predict(tile, threshold=0.0)
-    elapsed = time.perf_counter() - started
+    rfdetr_log = logging.getLogger("rf-detr")
+    level = rfdetr_log.level
+    rfdetr_log.setLevel(logging.ERROR)  # its notes about random weights are expected here, not news
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            model = RFDETRNano(pretrain_weights=None, num_classes=2, device="cpu")
+            size = int(model.model_config.resolution)
+            tile = np.random.default_rng(0).integers(0, 255, (size, size, 3), dtype=np.uint8)
+            started = time.perf_counter()
+            detections = model.predict(tile, threshold=0.0)
+            elapsed = time.perf_counter() - started
+    finally:
+        rfdetr_log.setLevel(level)
     boxes = np.asarray(detections.xyxy)
     if boxes.ndim != 2 or boxes.shape[1] != 4 or len(boxes) == 0:
         raise CheckFailed(f"RF-DETR Nano returned boxes of shape {boxes.shape} for one tile")
