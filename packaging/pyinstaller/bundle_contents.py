@@ -46,6 +46,9 @@ METADATA = ["soccer-desktop", "rfdetr", "sahi", "mlflow", "mlflow-skinny", "albu
             "supervision", "trackers", "torch", "torchvision", "PySide6", "av", "numpy", "pyqtgraph",
             "faster-coco-eval", "scikit-learn", "platformdirs"]
 
+# Packages that must also ship their .py sources: rfdetr calls torch.jit.script at import, which reads source code.
+SOURCE_PACKAGES = {"rfdetr": "pyz+py"}
+
 # Only one Qt binding may go in (PyInstaller aborts on two), and test/notebook tooling stays out.
 EXCLUDES = ["PyQt5", "PyQt6", "PySide2", "tkinter", "_tkinter", "IPython", "jupyter", "notebook", "pytest",
             "tensorflow", "tensorboard", "matplotlib.backends.backend_qt5agg", "matplotlib.backends.backend_tkagg"]
