@@ -197,6 +197,9 @@ def build_report(torch_probe: ChildResult, media: ChildResult, qt: ChildResult, 
         ("pyav", _or_error(media, lambda d: f"{d['av']} (FFmpeg {d['ffmpeg'] or '?'}, libavcodec {d['libavcodec']})")),
         ("opencv", _or_error(media, lambda d: f"{d['opencv']} (GUI backend: {d['opencv_gui']})")),
     ]
+    if "not installed" not in (package_version("opencv-python"), package_version("opencv-python-headless")):
+        media_rows.append(("note", "opencv-python and opencv-python-headless are both installed; they share the cv2 "
+                                   "folder, so whichever was installed last is the one in use"))
     packages = report.section("Packages")
     packages += [(name, package_version(name)) for name in PACKAGES]
     where = report.section("Paths")
