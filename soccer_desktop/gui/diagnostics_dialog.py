@@ -23,6 +23,7 @@ class DiagnosticsDialog(QDialog):
         heading.setWordWrap(True)
         self.text = QPlainTextEdit()
         self.text.setReadOnly(True)
+        self.text.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
         self.text.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         self.text.setPlainText("Collecting diagnostics… (torch, CUDA, video and Qt are checked in separate "
                                "processes; this takes a few seconds)")

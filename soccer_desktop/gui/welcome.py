@@ -22,6 +22,12 @@ log = logging.getLogger(__name__)
 POLL_MS = 100
 
 
+def _set_wrapped(label: QLabel, text: str) -> None:
+    """Set wrapped rich text and reserve its full height (a centred layout item would otherwise clip it)."""
+    label.setText(text)
+    label.setMinimumHeight(label.heightForWidth(label.width()))
+
+
 class WelcomePage(QWidget):
     sig_open_demo = Signal()
     sig_new_project = Signal()
@@ -46,7 +52,7 @@ class WelcomePage(QWidget):
         self.models_button.setVisible(False)
         for label in (self.gpu_label, self.weights_label):
             label.setWordWrap(True)
-            label.setMaximumWidth(720)
+            label.setFixedWidth(680)  # a fixed width lets the layout give wrapped text its full height
             label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout = QVBoxLayout(self)
         layout.addStretch(1)
@@ -97,24 +103,24 @@ class WelcomePage(QWidget):
         self._poll.stop()
         answer = self._answer.pop()
         if isinstance(answer, str):
-            self.gpu_label.setText(html.escape(answer))
+            _set_wrapped(self.gpu_label, html.escape(answer))
             return
         self.show_facts(answer)
 
     def show_facts(self, facts: FirstRunFacts) -> None:
         self.facts = facts
         if facts.gpu.found:
-            self.gpu_label.setText(f"<b>GPU found:</b> {html.escape(facts.gpu.summary)}. RF-DETR pseudo-labelling "
+            _set_wrapped(self.gpu_label, f"<b>GPU found:</b> {html.escape(facts.gpu.summary)}. RF-DETR pseudo-labelling "
                                    "and training run on it.")
         else:
-            self.gpu_label.setText(f"<b>{html.escape(facts.gpu.summary)}</b><br>{html.escape(NO_GPU_MEANING)}")
+            _set_wrapped(self.gpu_label, f"<b>{html.escape(facts.gpu.summary)}</b><br>{html.escape(NO_GPU_MEANING)}")
         folder = html.escape(str(facts.models_dir))
         if facts.weights_found:
             found = ", ".join(f"{size} ({html.escape(str(path))})" for size, path in facts.weights_found.items())
-            self.weights_label.setText(f"<b>RF-DETR weights found:</b> {found}. More sizes go into {folder}.")
+            _set_wrapped(self.weights_label, f"<b>RF-DETR weights found:</b> {found}. More sizes go into {folder}.")
         else:
             names = ", ".join(html.escape(name) for name in facts.weight_files.values())
-            self.weights_label.setText(
+            _set_wrapped(self.weights_label, 
                 f"<b>RF-DETR weights:</b> none yet. Put a weights file ({names}) into {folder}. With internet, "
                 "RF-DETR downloads the COCO weights on first use instead; motion proposals need no weights.")
         self.models_button.setVisible(True)
