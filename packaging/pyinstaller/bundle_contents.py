@@ -29,10 +29,20 @@ HIDDEN_IMPORTS = [
     "pycocotools.coco",
     "pycocotools.cocoeval",
     "faster_coco_eval",
+    # Training › Training runs › MLflow UI runs ``soccer-desktop -m mlflow ui``, which runs ``-m uvicorn``.
+    "mlflow.__main__",
+    "mlflow.cli",
+    "mlflow.server",
+    "mlflow.server.fastapi_app",
+    "uvicorn",
 ]
 
 # Whole packages whose submodules are reached by name (registries, plugin tables).
-SUBMODULE_PACKAGES = ["soccer_desktop", "rfdetr", "albumentations", "trackers", "supervision"]
+SUBMODULE_PACKAGES = ["soccer_desktop", "rfdetr", "albumentations", "trackers", "supervision", "uvicorn"]
+
+# Compiled libraries loaded by file name rather than imported (PyInstaller's analysis cannot see them):
+# torchvision >= 0.29 loads its operators (nms, ...) from _C_stable.so and image_stable.so this way.
+EXTENSION_LIBRARIES = {"torchvision": ["_C*.so", "image*.so", "_C*.pyd", "image*.pyd", "_C*.dylib"]}
 
 # Packages whose data files (non-Python) must be in the bundle.
 DATA_PACKAGES = ["soccer_desktop", "rfdetr", "sahi", "albumentations", "pycocotools", "supervision", "trackers",

@@ -40,6 +40,9 @@ def test_data_files_and_metadata_exist(contents) -> None:  # noqa: ANN001
         folder = Path(importlib.util.find_spec(package).origin).parent / subdir
         assert list(folder.rglob("*.py")), f"{folder} holds no migration scripts"
     assert [name for name in contents.METADATA if not contents.distribution_exists(name)] == []
+    for package, patterns in contents.EXTENSION_LIBRARIES.items():
+        folder = Path(importlib.util.find_spec(package).origin).parent
+        assert [path for pattern in patterns for path in folder.glob(pattern)], f"no {patterns} in {folder}"
     shipped = REPO / "soccer_desktop"
     assert (shipped / "resources" / "soccer-desktop.svg").is_file()
     assert sorted(p.name for p in (shipped / "configs").glob("*.yaml"))
