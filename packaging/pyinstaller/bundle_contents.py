@@ -68,10 +68,25 @@ DROPPED_PREFIXES = ("cv2/qt/",)
 
 
 def module_exists(name: str) -> bool:
-    try:
-        return importlib.util.find_spec(name) is not None
-    except (ImportError, ValueError):
+    """Whether ``name`` is installed, judged from files: importing rfdetr or mlflow to find out takes seconds."""
+    from pathlib import Path
+
+    top, *rest = name.split(".")
+    spec = importlib.util.find_spec(top)
+    if spec is None:
         return False
+    if not rest:
+        return True
+    if not spec.submodule_search_locations:
+        return False
+    *packages, leaf = rest
+    for base in spec.submodule_search_locations:
+        folder = Path(base).joinpath(*packages)
+        if (folder / f"{leaf}.py").is_file() or (folder / leaf).is_dir():
+            return True
+        if any(folder.glob(f"{leaf}.*.so")) or any(folder.glob(f"{leaf}.*.pyd")) or (folder / f"{leaf}.so").is_file():
+            return True
+    return False
 
 
 def distribution_exists(name: str) -> bool:
