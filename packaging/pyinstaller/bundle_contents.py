@@ -38,7 +38,8 @@ HIDDEN_IMPORTS = [
 ]
 
 # Whole packages whose submodules are reached by name (registries, plugin tables).
-SUBMODULE_PACKAGES = ["soccer_desktop", "rfdetr", "albumentations", "trackers", "supervision", "uvicorn"]
+SUBMODULE_PACKAGES = ["soccer_desktop", "rfdetr", "albumentations", "trackers", "supervision", "uvicorn",
+                      "mlflow.server.jobs"]  # the MLflow UI starts its job runner with -m
 
 # Compiled libraries loaded by file name rather than imported (PyInstaller's analysis cannot see them):
 # torchvision >= 0.29 loads its operators (nms, ...) from _C_stable.so and image_stable.so this way.
