@@ -11,15 +11,18 @@ from __future__ import annotations
 import html
 import logging
 import threading
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QShowEvent
 from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
 
-from soccer_desktop.diagnostics.first_run import NO_GPU_MEANING, FirstRunFacts, gather_first_run_facts
+if TYPE_CHECKING:  # the diagnostics modules load in the check's thread, after the window is up
+    from soccer_desktop.diagnostics.first_run import FirstRunFacts
 
 log = logging.getLogger(__name__)
 POLL_MS = 100
+CHECK_DELAY_MS = 300
 
 
 def _set_wrapped(label: QLabel, text: str) -> None:
@@ -81,7 +84,8 @@ class WelcomePage(QWidget):
         super().showEvent(event)
         if not self._check_started:
             self._check_started = True
-            QTimer.singleShot(0, self.start_check)  # after the window is on screen
+            # Once the window is up and has painted: the check's imports would otherwise compete with start-up.
+            QTimer.singleShot(CHECK_DELAY_MS, self.start_check)
 
     def start_check(self) -> None:
         """Look for a GPU and weights in the background; the page updates when the answer arrives."""
@@ -89,6 +93,8 @@ class WelcomePage(QWidget):
 
         def check() -> None:
             try:
+                from soccer_desktop.diagnostics.first_run import gather_first_run_facts
+
                 answer.append(gather_first_run_facts())
             except Exception as error:  # the page must say something rather than "Checking…" forever
                 log.exception("The first-run check failed")
@@ -108,6 +114,8 @@ class WelcomePage(QWidget):
         self.show_facts(answer)
 
     def show_facts(self, facts: FirstRunFacts) -> None:
+        from soccer_desktop.diagnostics.first_run import NO_GPU_MEANING
+
         self.facts = facts
         if facts.gpu.found:
             _set_wrapped(self.gpu_label, f"<b>GPU found:</b> {html.escape(facts.gpu.summary)}. RF-DETR pseudo-labelling "
