@@ -6,7 +6,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test bench lint clean
+.PHONY: run test bench lint clean bundle
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed")'
@@ -26,6 +26,11 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	for script in tests/bench/bench_*.py; do QT_QPA_PLATFORM=offscreen $(PY) $$script || exit 1; done
+
+# The one-folder app bundle in dist/ (not part of make test: it takes long and writes GBs; see packaging/README.md).
+bundle: $(STAMP)
+	$(PY) -m pip install ".[bundle]"
+	PYTHON=$(PY) packaging/build_linux.sh dist
 
 clean:
 	rm -rf $(VENV) build *.egg-info

@@ -26,6 +26,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "soccer_desktop.train.commands",
     "soccer_desktop.evaluation.commands",
     "soccer_desktop.analysis.commands",
+    "soccer_desktop.diagnostics.commands",
 )
 
 

@@ -11,7 +11,6 @@ from types import TracebackType
 from soccer_desktop.logs import setup_logging
 
 log = logging.getLogger(__name__)
-ICON = Path(__file__).resolve().parents[2] / "resources" / "soccer-desktop.svg"
 
 
 def install_excepthook(show: object) -> None:
@@ -42,10 +41,11 @@ def create_window(project_dir: Path | None = None, demo: bool = False):  # noqa:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("Soccer Desktop")
     app.setOrganizationName("SoccerDesktop")
-    if ICON.is_file():  # present in a source checkout (make run); a wheel install uses the desktop entry's icon
-        from PySide6.QtGui import QIcon
+    from PySide6.QtGui import QIcon
 
-        app.setWindowIcon(QIcon(str(ICON)))
+    from soccer_desktop.shipped import icon_file
+
+    app.setWindowIcon(QIcon(str(icon_file())))
     window = MainWindow()
     install_excepthook(window.show_error)
     if demo:

@@ -240,7 +240,7 @@ class MainWindow(QMainWindow):
         self._action(help_menu, "&Getting started", self.show_getting_started)
         self._action(help_menu, "&Keyboard shortcuts", self.show_shortcuts)
         self._action(help_menu, "Open the log folder", self.open_log_folder)
-        self._action(help_menu, "About Soccer Desktop", self.show_about)
+        self._action(help_menu, "About / &Diagnostics…", self.show_about)
         self._refresh_recent_menus()
 
     def _action(self, menu: QMenu, text: str, slot: object, shortcut: object = None) -> QAction:
@@ -281,10 +281,14 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(message.splitlines()[0], 10000)
         self.sig_message.emit(message)
 
-    def show_about(self) -> None:
-        from soccer_desktop import __version__
+    def show_about(self) -> QWidget:
+        """Version and the diagnostics report (collected in the background), with a Copy button."""
+        from soccer_desktop.gui.diagnostics_dialog import DiagnosticsDialog
 
-        QMessageBox.about(self, "Soccer Desktop", f"Soccer Desktop {__version__}\nLogs: {paths.log_dir()}")
+        dialog = DiagnosticsDialog(self.jobs, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
 
     def show_shortcuts(self) -> QDialog:
         from soccer_desktop.editing.keymap import Keymap

@@ -1,7 +1,7 @@
 """Training configuration: typed dataclasses that round-trip through YAML, with validation.
 
 One file describes a whole run except the data: model, augmentations, the
-two phases, hardware, checkpoints and tracking. ``configs/*.yaml`` and the
+two phases, hardware, checkpoints and tracking. ``soccer_desktop/configs/*.yaml`` and the
 wizard's "Save as YAML" use exactly this form. Every section and every key
 may be left out (the plan's defaults fill it in); an unknown key is an error
 that names the key and the keys allowed there, so a typo never trains with a
@@ -533,17 +533,27 @@ def parse_config(text: str, where: str = "The configuration") -> TrainingConfig:
 
 
 def load_config(path: Path | str) -> TrainingConfig:
-    """Read and validate a configuration file."""
+    """Read and validate a configuration file; a bare name that is no file here names a shipped one."""
     path = Path(path)
+    if not path.exists() and path.parent == Path("."):
+        from soccer_desktop.shipped import config_file
+
+        path = config_file(path.name) or path
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise ConfigError(f"The configuration file {path} does not exist. Check the path, or start from "
-                          "one of the files in the configs/ folder.") from None
+        raise ConfigError(f"The configuration file {path} does not exist. Check the path, or name a shipped "
+                          f"configuration: {', '.join(_shipped_names())}.") from None
     except OSError as error:
         raise ConfigError(f"The configuration file {path} cannot be read: {error.strerror}.") from None
     where = f"The configuration file {path}"
     return parse_config(text, where).validate(where)
+
+
+def _shipped_names() -> list[str]:
+    from soccer_desktop.shipped import config_names
+
+    return config_names()
 
 
 def parse_phases(text: str | None, default: list[int]) -> list[int]:
@@ -558,7 +568,7 @@ def parse_phases(text: str | None, default: list[int]) -> list[int]:
 
 # ---------------------------------------------------------------------- presets
 def soccertrack_config() -> TrainingConfig:
-    """The plan's defaults (what configs/training_soccertrack_phase*.yaml hold)."""
+    """The plan's defaults (what the shipped training_soccertrack_phase*.yaml hold)."""
     return TrainingConfig(name="soccertrack")
 
 

@@ -186,8 +186,10 @@ def free_port(preferred: int = 5000) -> int:
 
 
 def mlflow_ui_command(tracking_uri: str, port: int, artifacts: Path | None = None) -> list[str]:
+    # One server process: a local UI for one user needs no more, and uvicorn's extra workers are spawned
+    # processes that the app bundle cannot start.
     command = [sys.executable, "-m", "mlflow", "ui", "--backend-store-uri", tracking_uri,
-               "--host", "127.0.0.1", "--port", str(port)]
+               "--host", "127.0.0.1", "--port", str(port), "--workers", "1"]
     if artifacts is not None:
         command += ["--default-artifact-root", artifacts.resolve().as_uri()]
     return command

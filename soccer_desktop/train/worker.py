@@ -28,7 +28,9 @@ EXIT_OK, EXIT_CRASH, EXIT_USER, EXIT_CANCELLED = 0, 1, 2, 130
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--config", type=Path, metavar="CONFIG.yaml",
-                        help="training configuration (see configs/); with --resume, defaults to RUN_DIR/config.yaml")
+                        help="training configuration file, or a shipped one by name (training_soccertrack_phase1.yaml, "
+                        "training_soccertrack_phase2.yaml, training_cpu_smoke.yaml); with --resume, defaults to "
+                        "RUN_DIR/config.yaml")
     parser.add_argument("--dataset", type=Path, metavar="DATASET_DIR",
                         help="exported dataset (train/valid/test with _annotations.coco.json)")
     parser.add_argument("--out", type=Path, required=True, metavar="RUN_DIR", help="run folder (created if missing)")
@@ -95,7 +97,8 @@ def run_headless(args: argparse.Namespace, log_to_file: bool = True) -> int:
     run_dir = Path(args.out).expanduser().resolve()
     config_path = args.config or (run_dir / CONFIG_FILE if args.resume else None)
     if config_path is None:
-        raise ConfigError("Name the training configuration with --config (see the configs/ folder).")
+        raise ConfigError("Name the training configuration with --config (a file, or a shipped name such as "
+                          "training_soccertrack_phase1.yaml).")
     config = load_config(config_path)
     dataset = args.dataset
     if dataset is None:

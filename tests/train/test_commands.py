@@ -12,7 +12,7 @@ from soccer_desktop.train import runs
 from soccer_desktop.train.config import cpu_smoke_config, save_config
 from tests.train.synthetic import write_dataset
 
-CONFIGS = Path(__file__).resolve().parents[2] / "configs"
+CONFIGS = Path(__file__).resolve().parents[2] / "soccer_desktop" / "configs"
 
 
 def test_train_is_a_subcommand() -> None:

@@ -18,7 +18,7 @@ from soccer_desktop.train.config import (
     soccertrack_config,
 )
 
-CONFIGS = Path(__file__).resolve().parents[2] / "configs"
+CONFIGS = Path(__file__).resolve().parents[2] / "soccer_desktop" / "configs"
 
 
 def test_yaml_round_trip(tmp_path: Path) -> None:

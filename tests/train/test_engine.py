@@ -1,6 +1,6 @@
 """Both phases end to end on the CPU, through the same child process the GUI starts; cancel and resume.
 
-Uses ``configs/training_cpu_smoke.yaml`` (Nano at 320 px, random weights, a
+Uses ``soccer_desktop/configs/training_cpu_smoke.yaml`` (Nano at 320 px, random weights, a
 few steps per epoch) on a generated dataset.
 """
 
@@ -15,7 +15,7 @@ from soccer_desktop.train.runs import read_manifest, resumable
 from soccer_desktop.train.subprocess_runner import TrainingProcess
 from tests.train.synthetic import write_dataset
 
-CONFIGS = Path(__file__).resolve().parents[2] / "configs"
+CONFIGS = Path(__file__).resolve().parents[2] / "soccer_desktop" / "configs"
 pytestmark = pytest.mark.slow
 
 
