@@ -117,6 +117,7 @@ class MainWindow(QMainWindow):
             canvas.sig_boxes_changed.connect(self.labels_changed)
             canvas.sig_reviewed_changed.connect(self.labels_changed)
             canvas.sig_error.connect(lambda message: self.statusBar().showMessage(message, 10000))
+            canvas.sig_status.connect(lambda message: self.statusBar().showMessage(message, 10000))
             self._canvas_panel = canvas
             self._install_tab(ANNOTATE_TAB, canvas, "Annotate")
             canvas.set_project(self.project)
