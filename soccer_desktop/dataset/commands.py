@@ -110,7 +110,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     exp.add_argument("--test", type=float, default=0.0, help="share of frames for a test split (default 0)")
     exp.add_argument("--seed", type=int, default=0, help="seed of the block split (default 0)")
     exp.add_argument("--include-pseudo", type=float, metavar="SCORE",
-                     help="also take unreviewed frames' pseudo boxes scoring at least SCORE")
+                     help="also take pseudo boxes scoring at least SCORE as ground truth: from unreviewed frames, "
+                          "and from reviewed frames that still hold unconfirmed pseudo boxes (older projects)")
     exp.add_argument("--block-seconds", type=float, default=10.0,
                      help="length of the time blocks that are kept on one side of the split (default 10)")
     exp.set_defaults(func=_cmd_export)

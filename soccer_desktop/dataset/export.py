@@ -174,6 +174,7 @@ def _manifest_head(project: Project, fmt: ExportFormat, selection: Selection) ->
             "pseudo_frames": selection.pseudo_frames,
             "clipped_boxes": selection.clipped_boxes,
             "dropped_boxes": selection.dropped_boxes,
+            "unresolved_reviewed_frames": selection.unresolved_frames,
         },
         "categories": list(CATEGORIES),
         "videos": [
@@ -353,6 +354,8 @@ def export_dataset(
             f"no unreviewed frame has a pseudo box scoring {include_pseudo:g} or more"
             if include_pseudo is not None else "pass --include-pseudo SCORE to add pseudo-labelled frames"
         )
+        if selection.unresolved_frames:
+            raise DatasetError(selection.warnings()[0])
         raise DatasetError(
             f"The project {project.root} has no reviewed frames to export ({hint}). Review frames in the "
             "annotation view first: mark each one reviewed once its boxes are right."
