@@ -9,7 +9,6 @@ runs as a job off the GUI thread.
 from __future__ import annotations
 
 import logging
-import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -176,7 +175,9 @@ class DatasetPage(ConfigPage):
         root = self.wizard().project_root
         if root is None:
             return
-        target = root / "datasets" / time.strftime("dataset-%Y%m%d-%H%M%S")
+        from soccer_desktop.dataset.export import new_dataset_dir
+
+        target = new_dataset_dir(root / "datasets")
 
         def export(progress, cancel):  # noqa: ANN001, ANN202
             from soccer_desktop.dataset.export import export_dataset
