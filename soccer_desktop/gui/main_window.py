@@ -22,7 +22,8 @@ from PySide6.QtWidgets import (
 from soccer_desktop import paths
 from soccer_desktop.core.errors import UserError
 from soccer_desktop.gui.events_panel import EventsPanel
-from soccer_desktop.gui.job_runner import Job, JobRunner, JobStatusWidget
+from soccer_desktop.gui.job_runner import Job, JobRunner
+from soccer_desktop.gui.jobs_panel import JobsButton
 from soccer_desktop.gui.labelling_actions import LabellingActions
 from soccer_desktop.gui.project_panel import ProjectPanel
 from soccer_desktop.gui.review_panel import ReviewPanel
@@ -82,7 +83,8 @@ class MainWindow(QMainWindow):
         self.tabifyDockWidget(events_dock, self.runs_dock)
         events_dock.raise_()
         self.runs_dock.visibilityChanged.connect(lambda visible: visible and self.runs_panel)
-        self.statusBar().addPermanentWidget(JobStatusWidget(self.jobs))
+        self.jobs_button = JobsButton(self.jobs)
+        self.statusBar().addPermanentWidget(self.jobs_button)
 
         self._build_menus()
         self.welcome.sig_open_demo.connect(self.open_demo_project)
@@ -282,6 +284,7 @@ class MainWindow(QMainWindow):
         self._save_settings()
         self.setWindowTitle(f"{project.name} — Soccer Desktop")
         self.refresh_project()
+        self._clean_leftovers(project.root)
         videos = project.videos()
         if videos:
             self.show_video(videos[0].id)
@@ -462,8 +465,37 @@ class MainWindow(QMainWindow):
             log.warning("Could not save settings: %s", error)
         self._refresh_recent_menus()
 
+    def _clean_leftovers(self, root: Path) -> Job:
+        """Remove what a crash or a killed job left in the project (temporary files, unfinished exports)."""
+        from soccer_desktop.project.cleanup import clean_leftovers
+
+        job = self.jobs.start("Cleaning up unfinished writes",
+                              lambda progress, cancel: clean_leftovers(root, cancel=cancel).summary(), background=True)
+        job.sig_finished.connect(lambda text: text and self.statusBar().showMessage(text, 10000))
+        return job
+
+    def confirm_quit(self) -> bool:
+        """Ask before quitting while jobs a person waits for still run (they are then cancelled)."""
+        running = self.jobs.foreground()
+        if not running:
+            return True
+        names = "\n".join(f"• {job.name}" for job in running)
+        box = QMessageBox(QMessageBox.Icon.Question, "Quit Soccer Desktop",
+                          f"{len(running)} job{'s are' if len(running) > 1 else ' is'} still running:\n{names}\n\n"
+                          "Quit and cancel them? Work they finished is kept; an unfinished export is removed.",
+                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, self)
+        box.setDefaultButton(QMessageBox.StandardButton.No)
+        box.button(QMessageBox.StandardButton.Yes).setText("Quit and cancel")
+        box.button(QMessageBox.StandardButton.No).setText("Keep working")
+        return box.exec() == QMessageBox.StandardButton.Yes
+
     def closeEvent(self, event: QCloseEvent) -> None:
-        self.jobs.cancel_all()
+        if not self.confirm_quit():
+            event.ignore()
+            return
+        for job in self.jobs.cancel_all(wait_s=10.0):
+            log.warning("Job %r did not stop in time; its leftovers are removed when the project opens next",
+                        job.name)
         if self._video_panel is not None:
             self._video_panel.close_video()
         if self._canvas_panel is not None:

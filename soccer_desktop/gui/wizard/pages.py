@@ -188,7 +188,7 @@ class DatasetPage(ConfigPage):
 
         self.build_button.setEnabled(False)
         self.message.setText("Exporting the project's reviewed frames…")
-        job = self.wizard().jobs.start("Building the dataset", export)
+        job = self.wizard().jobs.start("Building the dataset", export, owner=self.wizard())
         # Bound methods, not lambdas: Qt drops the call if the page is gone by the time the job ends.
         job.sig_finished.connect(self._built)
         job.sig_failed.connect(self._build_failed)
@@ -503,7 +503,7 @@ class AugmentPage(ConfigPage):
 
         self.preview_button.setEnabled(False)
         self.preview_status.setText("Drawing samples… (the first time loads albumentations)")
-        job = self.wizard().jobs.start("Augmentation preview", work)
+        job = self.wizard().jobs.start("Augmentation preview", work, owner=self.wizard())
         self._preview_job = job
         job.sig_finished.connect(self._show_preview)
         job.sig_failed.connect(self._preview_failed)
@@ -735,7 +735,8 @@ class HardwarePage(ConfigPage):
         if self.hardware is None and (self._job is None or not self._job.is_running()):
             from soccer_desktop.train.hardware import detect_hardware
 
-            self._job = self.wizard().jobs.start("Looking for GPUs", lambda progress, cancel: detect_hardware())
+            self._job = self.wizard().jobs.start("Looking for GPUs", lambda progress, cancel: detect_hardware(),
+                                                 owner=self.wizard())
             self._job.sig_finished.connect(self._detected)
         self._refresh()
 
