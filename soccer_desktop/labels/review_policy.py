@@ -40,6 +40,8 @@ class Resolution:
     removed: int
 
     def message(self) -> str:
+        if not self.confirmed and not self.removed:
+            return "Frame marked reviewed (it held no pseudo boxes)."
         return (f"Frame marked reviewed: {self.confirmed} pseudo box{'es' * (self.confirmed != 1)} confirmed, "
                 f"{self.removed} hidden one{'s' * (self.removed != 1)} removed.")
 
