@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
+    QMessageBox,
     QProgressBar,
     QPushButton,
     QToolButton,
@@ -142,3 +143,19 @@ class JobsButton(QToolButton):
         self.panel.move(corner.x() - self.panel.width(), corner.y() - self.panel.height())
         self.panel.show()
         self.panel.raise_()
+
+
+def confirm_cancel_running_jobs(runner: JobRunner, parent: QWidget) -> bool:
+    """Before quitting: True when no job a person waits for runs, or when they agree to cancel those that do."""
+    running = runner.foreground()
+    if not running:
+        return True
+    names = "\n".join(f"• {job.name}" for job in running)
+    box = QMessageBox(QMessageBox.Icon.Question, "Quit Soccer Desktop",
+                      f"{len(running)} job{'s are' if len(running) > 1 else ' is'} still running:\n{names}\n\n"
+                      "Quit and cancel them? Work they finished is kept; an unfinished export is removed.",
+                      QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, parent)
+    box.setDefaultButton(QMessageBox.StandardButton.No)
+    box.button(QMessageBox.StandardButton.Yes).setText("Quit and cancel")
+    box.button(QMessageBox.StandardButton.No).setText("Keep working")
+    return box.exec() == QMessageBox.StandardButton.Yes

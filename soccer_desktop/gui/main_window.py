@@ -23,7 +23,7 @@ from soccer_desktop import paths
 from soccer_desktop.core.errors import UserError
 from soccer_desktop.gui.events_panel import EventsPanel
 from soccer_desktop.gui.job_runner import Job, JobRunner
-from soccer_desktop.gui.jobs_panel import JobsButton
+from soccer_desktop.gui.jobs_panel import JobsButton, confirm_cancel_running_jobs
 from soccer_desktop.gui.labelling_actions import LabellingActions
 from soccer_desktop.gui.project_panel import ProjectPanel
 from soccer_desktop.gui.review_panel import ReviewPanel
@@ -474,23 +474,8 @@ class MainWindow(QMainWindow):
         job.sig_finished.connect(lambda text: text and self.statusBar().showMessage(text, 10000))
         return job
 
-    def confirm_quit(self) -> bool:
-        """Ask before quitting while jobs a person waits for still run (they are then cancelled)."""
-        running = self.jobs.foreground()
-        if not running:
-            return True
-        names = "\n".join(f"• {job.name}" for job in running)
-        box = QMessageBox(QMessageBox.Icon.Question, "Quit Soccer Desktop",
-                          f"{len(running)} job{'s are' if len(running) > 1 else ' is'} still running:\n{names}\n\n"
-                          "Quit and cancel them? Work they finished is kept; an unfinished export is removed.",
-                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, self)
-        box.setDefaultButton(QMessageBox.StandardButton.No)
-        box.button(QMessageBox.StandardButton.Yes).setText("Quit and cancel")
-        box.button(QMessageBox.StandardButton.No).setText("Keep working")
-        return box.exec() == QMessageBox.StandardButton.Yes
-
     def closeEvent(self, event: QCloseEvent) -> None:
-        if not self.confirm_quit():
+        if not confirm_cancel_running_jobs(self.jobs, self):
             event.ignore()
             return
         for job in self.jobs.cancel_all(wait_s=10.0):

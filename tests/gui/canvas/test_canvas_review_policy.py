@@ -11,14 +11,9 @@ from tests.gui.canvas.conftest import key, snapshot
 CTRL = Qt.KeyboardModifier.ControlModifier
 
 
-def _panel(panel: CanvasPanel, threshold: float) -> CanvasPanel:
-    panel.set_threshold(threshold)  # what a person does with the score slider
-    return panel
-
-
 def test_space_confirms_shown_removes_hidden_and_undo_restores_exactly(qtbot, panel: CanvasPanel, project: Project) -> None:
     # Frame 1: a manual player, a pseudo player scoring 0.9 (shown at 0.30) and a pseudo ball at 0.2 (hidden).
-    panel = _panel(panel, threshold=0.3)
+    panel.set_threshold(0.3)  # the score slider
     canvas = panel.canvas
     assert [b.id for b in canvas.visible_boxes()] == [1, 2] and len(canvas.boxes()) == 3
     before = snapshot(project)
@@ -45,7 +40,7 @@ def test_space_confirms_shown_removes_hidden_and_undo_restores_exactly(qtbot, pa
 
 
 def test_reviewed_checkbox_applies_the_same_rule_and_unmarking_keeps_boxes(qtbot, panel: CanvasPanel, project: Project) -> None:
-    panel = _panel(panel, threshold=0.1)  # the ball scoring 0.2 is shown now
+    panel.set_threshold(0.1)  # the score slider: the ball scoring 0.2 is shown now
     panel.reviewed.setChecked(True)
     assert project.frame(1).reviewed
     assert {b.source for b in project.boxes(1)} == {BoxSource.MANUAL} and len(project.boxes(1)) == 3
@@ -54,7 +49,7 @@ def test_reviewed_checkbox_applies_the_same_rule_and_unmarking_keeps_boxes(qtbot
 
 
 def test_space_with_boxes_hidden_refuses_and_changes_nothing(qtbot, panel: CanvasPanel, project: Project) -> None:
-    panel = _panel(panel, threshold=0.3)
+    panel.set_threshold(0.3)  # the score slider
     before = snapshot(project)
     panel.canvas.set_boxes_shown(False)
     key(qtbot, panel.canvas, "Space")
@@ -63,7 +58,7 @@ def test_space_with_boxes_hidden_refuses_and_changes_nothing(qtbot, panel: Canva
 
 
 def test_undo_refused_when_the_mark_changed_elsewhere(qtbot, panel: CanvasPanel, project: Project) -> None:
-    panel = _panel(panel, threshold=0.3)
+    panel.set_threshold(0.3)  # the score slider
     panel.reviewed.setChecked(True)
     project.set_reviewed(1, False)  # another window took the mark off
     key(qtbot, panel.canvas, "Z", CTRL)
