@@ -6,7 +6,9 @@ sibling that is renamed over the target, exports are built in a hidden
 leave those temporaries behind. This removes them:
 
 * export staging folders (``.NAME.partial-…``, ``.NAME.old-…``) whose process is
-  gone (folders without a process id: when older than :data:`MIN_AGE_S`);
+  gone (folders without a process id: when older than :data:`MIN_AGE_S`), except
+  that an earlier export set aside as ``.NAME.old-…`` goes back to ``NAME`` when
+  the crash came before its replacement was in place;
 * temporary files (``*.tmp``, ``*.part``) older than :data:`MIN_AGE_S`, since
   a live writer finishes a whole-file write in seconds.
 
@@ -27,7 +29,7 @@ from pathlib import Path
 from soccer_desktop.core.jobs import CancelCheck, check_cancel, never_cancelled
 
 MIN_AGE_S = 600.0
-_STAGING = re.compile(r"^\..+\.(?:partial|old)-(?:(?P<pid>\d+)-)?[0-9a-f]+$")
+_STAGING = re.compile(r"^\.(?P<name>.+)\.(?P<kind>partial|old)-(?:(?P<pid>\d+)-)?[0-9a-f]+$")
 _TEMP_SUFFIXES = (".tmp", ".part")
 #: The folders searched and how deep: temporaries sit beside the files they replace, so an export's images
 #: (datasets/NAME/train/…) need no look, while frames may be nested by video and import folder.
@@ -37,13 +39,16 @@ _FOLDERS = {"frames": 8, "datasets": 1, "runs": 3}
 @dataclass
 class Cleanup:
     removed: list[Path] = field(default_factory=list)
+    restored: list[Path] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
-        if not self.removed and not self.failed:
+        if not self.removed and not self.restored and not self.failed:
             return ""
         text = (f"Removed {len(self.removed)} leftover{'s' * (len(self.removed) != 1)} of an interrupted export "
                 "or write.")
+        if self.restored:
+            text += f" Put back {', '.join(p.name for p in self.restored)} (an export replacing it was interrupted)."
         if self.failed:
             text += f" Could not remove: {'; '.join(self.failed)}."
         return text
@@ -104,10 +109,22 @@ def clean_leftovers(root: Path | str, min_age_s: float = MIN_AGE_S,
             if len(here.relative_to(top).parts) >= max_depth:
                 dirs[:] = [name for name in dirs if _STAGING.match(name)]  # look no deeper, but at staging folders
             for name in list(dirs):
-                if _STAGING.match(name):
-                    dirs.remove(name)  # never walk into a staging folder
-                    if _stale_staging(here / name, now, min_age_s):
-                        remove(here / name)
+                match = _STAGING.match(name)
+                if match is None:
+                    continue
+                dirs.remove(name)  # never walk into a staging folder
+                if not _stale_staging(here / name, now, min_age_s):
+                    continue
+                original = here / match.group("name")
+                if match.group("kind") == "old" and not original.exists():
+                    try:
+                        os.replace(here / name, original)
+                    except OSError as error:
+                        result.failed.append(f"{here / name} ({error.strerror or error})")
+                    else:
+                        result.restored.append(original)
+                    continue
+                remove(here / name)
             for name in files:
                 if name.endswith(_TEMP_SUFFIXES) and _old(here / name, now, min_age_s):
                     remove(here / name)

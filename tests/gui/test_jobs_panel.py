@@ -48,6 +48,7 @@ def window(qtbot):
     main.show()
     yield main
     main.jobs.cancel_all()
+    qtbot.waitUntil(lambda: not main.jobs.foreground(), timeout=60_000)  # closing would ask otherwise
     main.close()
 
 
@@ -55,12 +56,12 @@ def answer_next_question(qtbot, button: QMessageBox.StandardButton, seen: list[s
     """Click ``button`` in the next message box that opens (the quit question is modal)."""
 
     def click() -> None:
-        box = QApplication.activeModalWidget()
-        if not isinstance(box, QMessageBox):
+        boxes = [w for w in QApplication.topLevelWidgets() if isinstance(w, QMessageBox) and w.isVisible()]
+        if not boxes:
             QTimer.singleShot(20, click)
             return
-        seen.append(box.text())
-        box.button(button).click()
+        seen.append(boxes[0].text())
+        boxes[0].button(button).click()
 
     QTimer.singleShot(20, click)
 
@@ -166,6 +167,9 @@ def test_leftovers_of_a_crash_are_cleaned_when_the_project_opens(qtbot, window: 
     (crashed / "train").mkdir(parents=True)
     (crashed / "train" / "x.jpg").write_bytes(b"half")
     live = root / "datasets" / f".dataset-2.partial-{os.getpid()}-0a1b2c3d"  # an export running now
+    set_aside = root / "datasets" / f".dataset-3.old-{_dead_pid()}-0a1b2c3d"  # crash between the two renames
+    (set_aside / "train").mkdir(parents=True)
+    (root / "datasets" / f".dataset-3.partial-{_dead_pid()}-0a1b2c3d").mkdir()
     live.mkdir()
     kept_dataset = root / "datasets" / "dataset-20250101-120000"
     (kept_dataset / "train").mkdir(parents=True)
@@ -183,7 +187,9 @@ def test_leftovers_of_a_crash_are_cleaned_when_the_project_opens(qtbot, window: 
     with qtbot.waitSignal(window.statusBar().messageChanged, timeout=WAIT_MS,
                           check_params_cb=lambda text: "leftover" in text) as blocker:
         window.open_project(root)
-    assert blocker.args[0] == "Removed 5 leftovers of an interrupted export or write."
+    assert blocker.args[0] == ("Removed 6 leftovers of an interrupted export or write. Put back dataset-3 (an "
+                               "export replacing it was interrupted).")
     assert not crashed.exists() and not any(path.exists() for path in stale)
+    assert (root / "datasets" / "dataset-3" / "train").is_dir() and not set_aside.exists()
     assert live.is_dir() and fresh.is_file() and (kept_dataset / "train" / "frame.part").is_file()
     assert clean_leftovers(root).summary() == ""  # nothing left to do

@@ -503,7 +503,7 @@ class AugmentPage(ConfigPage):
 
         self.preview_button.setEnabled(False)
         self.preview_status.setText("Drawing samples… (the first time loads albumentations)")
-        job = self.wizard().jobs.start("Augmentation preview", work, owner=self.wizard())
+        job = self.wizard().jobs.start("Augmentation preview", work, owner=self.wizard(), background=True)
         self._preview_job = job
         job.sig_finished.connect(self._show_preview)
         job.sig_failed.connect(self._preview_failed)
@@ -736,7 +736,7 @@ class HardwarePage(ConfigPage):
             from soccer_desktop.train.hardware import detect_hardware
 
             self._job = self.wizard().jobs.start("Looking for GPUs", lambda progress, cancel: detect_hardware(),
-                                                 owner=self.wizard())
+                                                 owner=self.wizard(), background=True)
             self._job.sig_finished.connect(self._detected)
         self._refresh()
 
