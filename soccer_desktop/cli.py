@@ -24,6 +24,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "soccer_desktop.detect.commands",
     "soccer_desktop.dataset.commands",
     "soccer_desktop.train.commands",
+    "soccer_desktop.labels.commands",
     "soccer_desktop.evaluation.commands",
     "soccer_desktop.analysis.commands",
     "soccer_desktop.diagnostics.commands",

@@ -60,7 +60,8 @@ def _cmd_export(args: argparse.Namespace) -> int:
     with Project.open(args.project_dir) as project:
         result = export_dataset(
             project, args.out_dir, args.format, valid=args.valid, test=args.test, seed=args.seed,
-            include_pseudo=args.include_pseudo, block_seconds=args.block_seconds, progress=TerminalProgress(),
+            include_pseudo=args.include_pseudo, block_seconds=args.block_seconds, replace=args.replace,
+            progress=TerminalProgress(),
         )
     print(result.summary())
     if result.validation is None:
@@ -110,9 +111,12 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     exp.add_argument("--test", type=float, default=0.0, help="share of frames for a test split (default 0)")
     exp.add_argument("--seed", type=int, default=0, help="seed of the block split (default 0)")
     exp.add_argument("--include-pseudo", type=float, metavar="SCORE",
-                     help="also take unreviewed frames' pseudo boxes scoring at least SCORE")
+                     help="also take pseudo boxes scoring at least SCORE as ground truth: from unreviewed frames, "
+                          "and from reviewed frames that still hold unconfirmed pseudo boxes (older projects)")
     exp.add_argument("--block-seconds", type=float, default=10.0,
                      help="length of the time blocks that are kept on one side of the split (default 10)")
+    exp.add_argument("--replace", action="store_true",
+                     help="replace an earlier export in OUT_DIR (refused when a training run used it)")
     exp.set_defaults(func=_cmd_export)
 
     val = actions.add_parser("validate", help="check a COCO dataset folder; exits 1 when it has problems")

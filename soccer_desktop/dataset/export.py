@@ -16,8 +16,11 @@ counts per class and split, and the SHA-256 of every annotation file, so a
 training run can say exactly what it trained on.
 
 Everything is written into a hidden sibling folder that then replaces OUT
-in one rename: an interrupted or failed export never leaves half a dataset,
-and OUT is only replaced when it is empty or an earlier export. Images are
+in one rename: an interrupted or failed export never leaves half a dataset.
+An earlier export in OUT is only replaced when asked (``replace=True``) and
+never when a training run of the project used it (the run would then point
+at data it never saw); the GUI exports to a new folder each time
+(:func:`new_dataset_dir`). Images are
 hard-linked from the project when possible (copied otherwise). COCO exports
 are then validated (:mod:`.validate`) and the result recorded in the
 manifest (cancelling during that check leaves the dataset in place, with no
@@ -28,7 +31,6 @@ manifest (cancelling during that check leaves the dataset in place, with no
 from __future__ import annotations
 
 import enum
-import hashlib
 import json
 import os
 import shutil
@@ -53,12 +55,12 @@ from soccer_desktop.dataset.common import (
     safe_name,
     write_bytes_atomic,
 )
+from soccer_desktop.dataset.manifest import MANIFEST_NAME, hash_annotation_files
 from soccer_desktop.dataset.selection import ExportFrame, Selection, select_frames
 from soccer_desktop.dataset.split import DEFAULT_BLOCK_SECONDS, SPLITS, check_shares, plan_split
 from soccer_desktop.dataset.validate import ValidationReport, balance_warnings, validate_dataset
 from soccer_desktop.project.store import Project
 
-MANIFEST_NAME = "dataset_manifest.json"
 #: Folder names of the splits in the ``coco-plan`` layout.
 PLAN_SPLIT_DIRS = {"train": "train", "valid": "val", "test": "test"}
 MOT_ALL = "all"
@@ -135,13 +137,39 @@ def _counts(frames: Sequence[ExportFrame]) -> dict[str, int]:
     return counts
 
 
-def _check_target(out_dir: Path) -> None:
+def new_dataset_dir(parent: Path | str, name: str = "dataset") -> Path:
+    """A fresh ``<parent>/<name>-<date>-<time>`` folder path (not created): every GUI export gets its own."""
+    parent = Path(parent)
+    stem = f"{safe_name(name) or 'dataset'}-{time.strftime('%Y%m%d-%H%M%S')}"
+    candidate, number = parent / stem, 2
+    while candidate.exists():
+        candidate, number = parent / f"{stem}-{number}", number + 1
+    return candidate
+
+
+def _check_target(project: Project, out_dir: Path, replace: bool) -> None:
     if out_dir.exists() and not out_dir.is_dir():
         raise DatasetError(f"{out_dir} is a file. Choose a folder for the dataset.")
-    if out_dir.is_dir() and any(out_dir.iterdir()) and not (out_dir / MANIFEST_NAME).is_file():
+    if not out_dir.is_dir() or not any(out_dir.iterdir()):
+        return
+    if not (out_dir / MANIFEST_NAME).is_file():
         raise DatasetError(
-            f"{out_dir} already holds files that are not a Soccer Desktop dataset. Choose an empty or new "
-            "folder (an earlier export in a folder is replaced)."
+            f"{out_dir} already holds files that are not a Soccer Desktop dataset. Choose an empty or new folder."
+        )
+    from soccer_desktop.train.runs import runs_using_dataset
+
+    used = runs_using_dataset(project, out_dir)
+    if used:
+        names = ", ".join(f"'{record.name}'" for record in used)
+        raise DatasetError(
+            f"{out_dir} is the dataset training run{'s' * (len(used) > 1)} {names} used; replacing it would leave "
+            f"{'those runs' if len(used) > 1 else 'that run'} pointing at data {'they' if len(used) > 1 else 'it'} "
+            "never trained on. Export to a new folder instead."
+        )
+    if not replace:
+        raise DatasetError(
+            f"{out_dir} already holds an exported dataset. Export to a new folder, or pass --replace to replace "
+            "it (no training run of this project used it)."
         )
 
 
@@ -150,7 +178,7 @@ def _publish(staging: Path, out_dir: Path) -> None:
     if not out_dir.exists():
         os.replace(staging, out_dir)
         return
-    old = out_dir.with_name(f".{out_dir.name}.old-{uuid.uuid4().hex[:8]}")
+    old = out_dir.with_name(f".{out_dir.name}.old-{os.getpid()}-{uuid.uuid4().hex[:8]}")
     os.replace(out_dir, old)
     try:
         os.replace(staging, out_dir)
@@ -175,6 +203,7 @@ def _manifest_head(project: Project, fmt: ExportFormat, selection: Selection) ->
             "pseudo_frames": selection.pseudo_frames,
             "clipped_boxes": selection.clipped_boxes,
             "dropped_boxes": selection.dropped_boxes,
+            "unresolved_reviewed_frames": selection.unresolved_frames,
         },
         "categories": list(CATEGORIES),
         "videos": [
@@ -322,13 +351,6 @@ class _Writer:
         return written
 
 
-def _hash(files: dict[str, bytes]) -> tuple[str, dict[str, str]]:
-    """Per-file SHA-256 and one hash over all of them (of the ``sha256sum``-style listing)."""
-    per_file = {name: hashlib.sha256(files[name]).hexdigest() for name in sorted(files)}
-    listing = "".join(f"{digest}  {name}\n" for name, digest in per_file.items())
-    return hashlib.sha256(listing.encode("utf-8")).hexdigest(), per_file
-
-
 def no_reviewed_frames(root: Path, include_pseudo: float | None) -> DatasetError:
     """The error for a project with nothing to export, with the fix for the GUI and for the command line."""
     if include_pseudo is not None:
@@ -359,22 +381,28 @@ def export_dataset(
     seed: int = 0,
     include_pseudo: float | None = None,
     block_seconds: float = DEFAULT_BLOCK_SECONDS,
+    replace: bool = False,
     progress: ProgressCallback = no_progress,
     cancel: CancelCheck = never_cancelled,
 ) -> ExportResult:
-    """Write the project's reviewed frames (and, with ``include_pseudo``, confident pseudo labels) to OUT."""
+    """Write the project's reviewed frames (and, with ``include_pseudo``, confident pseudo labels) to OUT.
+
+    An earlier export in OUT is replaced only with ``replace=True``, and never when a run of the project used it.
+    """
     start = time.perf_counter()
     fmt = ExportFormat(fmt)
     check_shares(valid, test)
     out_dir = Path(out_dir).expanduser().resolve()
-    _check_target(out_dir)
+    _check_target(project, out_dir, replace)
     selection = select_frames(project, include_pseudo)
     if not selection.frames:
+        if selection.unresolved_frames:
+            raise DatasetError(selection.warnings()[0])
         raise no_reviewed_frames(project.root, include_pseudo)
     frames = selection.frames
     warnings = selection.warnings()
     names = export_names(frames)
-    staging = out_dir.with_name(f".{out_dir.name}.partial-{uuid.uuid4().hex[:8]}")
+    staging = out_dir.with_name(f".{out_dir.name}.partial-{os.getpid()}-{uuid.uuid4().hex[:8]}")
     with writing("the dataset", out_dir.parent):
         out_dir.parent.mkdir(parents=True, exist_ok=True)
         staging.mkdir()
@@ -410,7 +438,7 @@ def export_dataset(
             counts = {split: _counts(members) for split, members in by_split.items()}
             manifest["split"] = {"valid": valid, "test": test, "seed": seed, **plan.as_json()}
         warnings += balance_warnings(counts)
-        digest, per_file = _hash(writer.annotation_files)
+        digest, per_file = hash_annotation_files(writer.annotation_files)
         manifest["counts"] = counts
         manifest["annotation_files"] = per_file
         manifest["annotations_sha256"] = digest

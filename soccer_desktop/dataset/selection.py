@@ -1,7 +1,12 @@
 """Which frames and boxes of a project go into a dataset.
 
 Reviewed frames go in with all their boxes, and a reviewed frame without
-boxes is a negative (a person looked and found nothing). With
+boxes is a negative (a person looked and found nothing). No pseudo box a
+person never confirmed becomes ground truth: marking a frame reviewed resolves
+its pseudo boxes (:mod:`soccer_desktop.labels.review_policy`), and a reviewed
+frame that still holds pseudo boxes (projects from before that rule) is left
+out with a warning, never exported as a negative or with boxes nobody saw,
+unless ``include_pseudo`` asks for pseudo labels. With
 ``include_pseudo=SCORE``, unreviewed frames go in too when at least one of
 their pseudo boxes scores at least SCORE; such a frame keeps its manual and
 imported boxes and the pseudo boxes at or above SCORE (a pseudo box without
@@ -53,9 +58,13 @@ class Selection:
     pseudo_frames: int
     clipped_boxes: int
     dropped_boxes: int
+    unresolved_frames: int = 0
+    """Reviewed frames left out because they still hold pseudo boxes nobody confirmed."""
 
     def warnings(self) -> list[str]:
         notes = []
+        if self.unresolved_frames:
+            notes.append(unresolved_warning(self.unresolved_frames))
         if self.clipped_boxes:
             notes.append(f"{self.clipped_boxes} boxes reached past the image edge and were clipped to it.")
         if self.dropped_boxes:
@@ -64,6 +73,14 @@ class Selection:
                 "the image. Redraw them in the annotation view if they matter."
             )
         return notes
+
+
+def unresolved_warning(frames: int) -> str:
+    return (
+        f"{frames} reviewed frame{'s' * (frames != 1)} still hold pseudo boxes nobody confirmed (marked reviewed "
+        "before Soccer Desktop resolved pseudo boxes) and were left out. Open them in the annotation view and "
+        "press Space again, or run: soccer-desktop review accept PROJECT --min-score S"
+    )
 
 
 def _fit(box: ExportBox, width: int, height: int) -> ExportBox | None:
@@ -100,7 +117,7 @@ def select_frames(project: Project, include_pseudo: float | None = None) -> Sele
         boxes_of.setdefault(frame_id, []).append(box)
 
     frames: list[ExportFrame] = []
-    reviewed = pseudo = clipped = dropped = 0
+    reviewed = pseudo = clipped = dropped = unresolved = 0
     for row in frame_rows:
         frame = Frame(
             id=row[0], video_id=row[1], frame_index=row[2], timestamp_s=row[3], image_path=row[4],
@@ -113,6 +130,15 @@ def select_frames(project: Project, include_pseudo: float | None = None) -> Sele
                 continue
             boxes = [b for b in boxes if b.source != BoxSource.PSEUDO] + confident
             pseudo += 1
+        elif any(b.source == BoxSource.PSEUDO for b in boxes):
+            if not take_pseudo:
+                unresolved += 1
+                continue
+            boxes = [b for b in boxes if b.source != BoxSource.PSEUDO or (b.score or 0.0) >= threshold]
+            if not boxes:
+                unresolved += 1  # nothing confirmed is left: not evidence of an empty frame
+                continue
+            reviewed += 1
         else:
             reviewed += 1
         kept: list[ExportBox] = []
@@ -133,4 +159,4 @@ def select_frames(project: Project, include_pseudo: float | None = None) -> Sele
         video = videos.get(frame.video_id) if frame.video_id is not None else None
         has_ball = any(box.class_id == ClassId.BALL for box in kept)
         frames.append(ExportFrame(frame=frame, video=video, boxes=tuple(kept), has_ball=has_ball))
-    return Selection(tuple(frames), include_pseudo, reviewed, pseudo, clipped, dropped)
+    return Selection(tuple(frames), include_pseudo, reviewed, pseudo, clipped, dropped, unresolved)

@@ -91,6 +91,8 @@ class BoxEdit:
     label: str
     before: tuple[Box, ...]
     after: tuple[Box, ...]
+    reviewed: tuple[bool, bool] | None = None
+    """The frame's reviewed mark before and after, when the step changed it (marking reviewed)."""
 
     @property
     def box_ids(self) -> frozenset[int]:
@@ -109,7 +111,7 @@ class BoxEdit:
     def is_empty(self) -> bool:
         before = {b.id: b for b in self.before}
         after = {b.id: b for b in self.after}
-        return before == after
+        return before == after and (self.reviewed is None or self.reviewed[0] == self.reviewed[1])
 
     def translated(self, to_token: Callable[[int], int]) -> BoxEdit:
         """The same step with ids passed through ``to_token`` (see :class:`IdMap`)."""
@@ -117,6 +119,7 @@ class BoxEdit:
             self.frame_id, self.label,
             tuple(replace(b, id=to_token(b.id)) for b in self.before),
             tuple(replace(b, id=to_token(b.id)) for b in self.after),
+            self.reviewed,
         )
 
     def then(self, later: BoxEdit, label: str | None = None) -> BoxEdit:
@@ -125,13 +128,16 @@ class BoxEdit:
         theirs = {b.id for b in later.before} | {b.id for b in later.after}
         before = list(self.before) + [b for b in later.before if b.id not in mine]
         after = list(later.after) + [b for b in self.after if b.id not in theirs]
-        return BoxEdit(self.frame_id, label or self.label, tuple(before), tuple(after))
+        marks = [m for m in (self.reviewed, later.reviewed) if m is not None]
+        reviewed = (marks[0][0], marks[-1][1]) if marks else None
+        return BoxEdit(self.frame_id, label or self.label, tuple(before), tuple(after), reviewed)
 
     def undo(self, project: Project, ids: IdMap | None = None) -> None:
-        _transition(project, self.frame_id, self.after, self.before, IdMap() if ids is None else ids)
+        mark = None if self.reviewed is None else (self.reviewed[1], self.reviewed[0])
+        _transition(project, self.frame_id, self.after, self.before, IdMap() if ids is None else ids, mark)
 
     def redo(self, project: Project, ids: IdMap | None = None) -> None:
-        _transition(project, self.frame_id, self.before, self.after, IdMap() if ids is None else ids)
+        _transition(project, self.frame_id, self.before, self.after, IdMap() if ids is None else ids, self.reviewed)
 
 
 def _conflict(frame_id: int) -> EditConflictError:
@@ -148,12 +154,20 @@ def _insert_copy(project: Project, box: Box) -> int:
     return project.add_boxes(box.frame_id, [copy])[0]
 
 
-def _transition(project: Project, frame_id: int, expected: Sequence[Box], target: Sequence[Box], ids: IdMap) -> None:
-    """Check the stored boxes equal ``expected``, then make them ``target`` (one transaction)."""
+def _transition(project: Project, frame_id: int, expected: Sequence[Box], target: Sequence[Box], ids: IdMap,
+                mark: tuple[bool, bool] | None = None) -> None:
+    """Check the stored boxes (and reviewed mark) equal ``expected``, then make them ``target`` (one transaction).
+
+    ``mark`` is (expected reviewed mark, target mark), or None when the step leaves the mark alone.
+    """
     want = {b.id: b for b in expected}
     goal = {b.id: b for b in target}
     tokens = set(want) | set(goal)
     with project.transaction():
+        if mark is not None:
+            if project.frame(frame_id).reviewed != mark[0]:
+                raise _conflict(frame_id)
+            project.set_reviewed(frame_id, mark[1])
         stored = project.boxes_by_id((ids.actual(t) for t in tokens))
         for token, box in want.items():
             found = stored.get(ids.actual(token))

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from soccer_desktop.dataset.export import ExportFormat
+from soccer_desktop.dataset.export import ExportFormat, new_dataset_dir
 from soccer_desktop.gui.form_widgets import dialog_buttons
 from soccer_desktop.dataset.label_import import IMPORT_FORMATS, VIDEO_FORMATS
 from soccer_desktop.video import VIDEO_SUFFIXES
@@ -122,11 +122,16 @@ class ExportRequest:
 
 
 class ExportDatasetDialog(QDialog):
-    def __init__(self, default_dir: Path, parent: QWidget | None = None) -> None:
+    """Each export goes to a new folder ``<parent>/<name>-<date>-<time>``, never over an earlier dataset."""
+
+    def __init__(self, datasets_dir: Path, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Export dataset")
-        self.out_dir = _PathField("Dataset folder", folder=True)
-        self.out_dir.edit.setText(str(default_dir))
+        self.out_dir = _PathField("Folder for datasets", folder=True)
+        self.out_dir.edit.setText(str(datasets_dir))
+        self.name_edit = QLineEdit("dataset")
+        self.name_edit.setToolTip("The dataset is written to a new folder NAME-<date>-<time>, so an earlier "
+                                  "export (perhaps one a training run used) is never replaced.")
         self.format_box = QComboBox()
         for fmt, text in ((ExportFormat.COCO, "COCO, RF-DETR layout (train/valid/_annotations.coco.json)"),
                           (ExportFormat.COCO_PLAN, "COCO, images/ + annotations/ layout"),
@@ -140,6 +145,7 @@ class ExportDatasetDialog(QDialog):
         self.pseudo_spin = self._share(0.5)
         form = QFormLayout()
         form.addRow("Folder", self.out_dir)
+        form.addRow("Name", self.name_edit)
         form.addRow("Format", self.format_box)
         form.addRow("Valid share", self.valid_spin)
         form.addRow("Test share", self.test_spin)
@@ -158,10 +164,10 @@ class ExportDatasetDialog(QDialog):
         return spin
 
     def request(self) -> ExportRequest | None:
-        out_dir = self.out_dir.path()
-        if out_dir is None:
+        parent = self.out_dir.path()
+        if parent is None:
             return None
         return ExportRequest(
-            out_dir, self.format_box.currentData(), self.valid_spin.value(), self.test_spin.value(),
+            new_dataset_dir(parent, self.name_edit.text().strip() or "dataset"), self.format_box.currentData(), self.valid_spin.value(), self.test_spin.value(),
             self.seed_spin.value(), self.pseudo_spin.value() if self.pseudo_check.isChecked() else None,
         )

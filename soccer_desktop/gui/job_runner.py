@@ -3,7 +3,10 @@
 A job is ``fn(progress, cancel) -> result``. The runner starts it on a worker
 thread, relays progress (with ETA) through Qt signals, lets the user cancel,
 and reports the outcome: a :class:`UserError` as its own message, anything
-else as an unexpected error that is logged with its traceback.
+else as an unexpected error that is logged with its traceback. Every running
+job stays listed until it ends (the jobs panel, :mod:`.jobs_panel`, shows
+them all); a finished job is released. A job may name its ``owner`` (a
+dialog): closing that dialog cancels only the jobs it started.
 """
 
 from __future__ import annotations
@@ -14,8 +17,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QTimer, Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QWidget
+from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
 from soccer_desktop.core.errors import UserError
 from soccer_desktop.core.jobs import (
@@ -46,11 +48,18 @@ class Job(QObject):
     sig_done = Signal()
     """Emitted last, whatever the outcome."""
 
-    def __init__(self, name: str, fn: JobFunction, parent: QObject | None = None) -> None:
+    def __init__(self, name: str, fn: JobFunction, parent: QObject | None = None, owner: QObject | None = None,
+                 background: bool = False) -> None:
         super().__init__(parent)
         self.name = name
         self._fn = fn
+        self.owner = owner
+        self.background = background
+        """A short housekeeping job (e.g. re-ranking the review queue): listed, but never the one the status
+        bar shows while another job runs, and quitting does not ask about it."""
         self.cancel_token = CancelToken()
+        self.last_progress: Progress | None = None
+        self.last_eta = ""
         self._thread = threading.Thread(target=self._run, name=f"job: {name}", daemon=True)
         self._last_report = 0.0
 
@@ -78,7 +87,8 @@ class Job(QObject):
             final = progress.total > 0 and progress.done >= progress.total
             if final or now - self._last_report >= PROGRESS_INTERVAL_S:
                 self._last_report = now
-                self.sig_progress.emit(progress, format_eta(eta.remaining(progress)))
+                self.last_progress, self.last_eta = progress, format_eta(eta.remaining(progress))
+                self.sig_progress.emit(progress, self.last_eta)
 
         try:
             result = self._fn(report, self.cancel_token)
@@ -105,71 +115,51 @@ class JobRunner(QObject):
         super().__init__(parent)
         self._jobs: list[Job] = []
 
-    def start(self, name: str, fn: JobFunction) -> Job:
-        job = Job(name, fn, self)
+    def start(self, name: str, fn: JobFunction, owner: QObject | None = None, background: bool = False) -> Job:
+        """Start ``fn`` as a job; ``owner`` (a dialog) lets it cancel its own jobs only (:meth:`cancel_owned_by`)."""
+        job = Job(name, fn, self, owner=owner, background=background)
         self._jobs.append(job)
-        job.sig_done.connect(lambda: self._jobs.remove(job))
+        job.sig_done.connect(self._job_done)  # a slot, not a lambda: PySide shares receivers between lambdas
         self.sig_job_started.emit(job)
         # Start on the next turn of the event loop, so the caller connects to the job's
         # signals before the first one can be emitted.
         QTimer.singleShot(0, job.start)
         return job
 
+    @Slot()
+    def _job_done(self) -> None:
+        job = self.sender()
+        if isinstance(job, Job):
+            self._release(job)
+
+    def _release(self, job: Job) -> None:
+        """A finished job leaves the list and the runner (it is no longer the runner's child)."""
+        if job in self._jobs:
+            self._jobs.remove(job)
+        # Not deleteLater(): PySide shares one receiver between the lambdas of a call site, and deleting a job
+        # that one of them was connected to drops later deliveries to the others (checked in PySide6 6.11).
+        # Without a list entry or a Qt parent, nothing of the runner keeps the job alive.
+        job.setParent(None)
+
     def running(self) -> list[Job]:
         return list(self._jobs)
 
-    def cancel_all(self, wait_s: float = 5.0) -> None:
-        """Ask every job to stop and wait a little for them (used when the window closes)."""
+    def foreground(self) -> list[Job]:
+        """Running jobs a person started and waits for (not background housekeeping, not those just ending)."""
+        return [job for job in self._jobs if not job.background and (job.is_running() or not job.is_started())]
+
+    def cancel_owned_by(self, owner: QObject) -> None:
+        """Ask the jobs ``owner`` started to stop (a dialog closing); every other job goes on."""
+        for job in list(self._jobs):
+            if job.owner is owner:
+                job.cancel()
+
+    def cancel_all(self, wait_s: float = 5.0) -> list[Job]:
+        """Ask every job to stop and wait up to ``wait_s`` in all for them (quitting); returns those still running."""
         for job in list(self._jobs):
             job.cancel()
+        deadline = time.monotonic() + wait_s
         for job in list(self._jobs):
             if job.is_started():
-                job.wait(wait_s)
-
-
-class JobStatusWidget(QWidget):
-    """Status-bar strip: name, progress bar with ETA, and a Cancel button for the current job."""
-
-    def __init__(self, runner: JobRunner, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._label = QLabel()
-        self._bar = QProgressBar()
-        self._bar.setMaximumWidth(240)
-        self._bar.setTextVisible(True)
-        self._cancel = QPushButton("Cancel")
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self._label)
-        layout.addWidget(self._bar)
-        layout.addWidget(self._cancel)
-        self._job: Job | None = None
-        self._cancel.clicked.connect(self._cancel_current)
-        runner.sig_job_started.connect(self._track)
-        self.setVisible(False)
-
-    def _track(self, job: Job) -> None:
-        self._job = job
-        self._label.setText(job.name)
-        self._bar.setRange(0, 0)
-        self._cancel.setEnabled(True)
-        job.sig_progress.connect(self._show_progress)
-        job.sig_done.connect(lambda: self._finish(job))
-        self.setVisible(True)
-
-    def _show_progress(self, progress: Progress, eta: str) -> None:
-        if progress.total > 0:
-            self._bar.setRange(0, progress.total)
-            self._bar.setValue(progress.done)
-            self._bar.setFormat(f"%p%  ETA {eta}")
-        self._label.setText(progress.message or (self._job.name if self._job else ""))
-
-    def _cancel_current(self) -> None:
-        if self._job is not None:
-            self._job.cancel()
-            self._cancel.setEnabled(False)
-            self._label.setText("Cancelling…")
-
-    def _finish(self, job: Job) -> None:
-        if job is self._job:
-            self._job = None
-            self.setVisible(False)
+                job.wait(max(0.0, deadline - time.monotonic()))
+        return [job for job in self._jobs if job.is_running()]

@@ -124,7 +124,7 @@ class LabellingActions:
             return
         from soccer_desktop.gui.dataset_dialogs import ExportDatasetDialog
 
-        dialog = ExportDatasetDialog(self._window.project.root / "datasets" / "dataset", self._window)
+        dialog = ExportDatasetDialog(self._window.project.root / "datasets", self._window)
         if dialog.exec() == QDialog.DialogCode.Accepted and (request := dialog.request()) is not None:
             self.run_dataset_export(request)
 

@@ -24,7 +24,8 @@ from soccer_desktop import paths
 from soccer_desktop.core.errors import UserError
 from soccer_desktop.gui.analysis_actions import AnalysisActions
 from soccer_desktop.gui.events_panel import EventsPanel
-from soccer_desktop.gui.job_runner import Job, JobRunner, JobStatusWidget
+from soccer_desktop.gui.job_runner import Job, JobRunner
+from soccer_desktop.gui.jobs_panel import JobsButton, confirm_cancel_running_jobs
 from soccer_desktop.gui.labelling_actions import LabellingActions
 from soccer_desktop.gui.project_panel import ProjectPanel
 from soccer_desktop.gui.review_panel import ReviewPanel
@@ -89,7 +90,8 @@ class MainWindow(QMainWindow):
         self.tabifyDockWidget(events_dock, self.runs_dock)
         events_dock.raise_()
         self.runs_dock.visibilityChanged.connect(lambda visible: visible and self.runs_panel)
-        self.statusBar().addPermanentWidget(JobStatusWidget(self.jobs))
+        self.jobs_button = JobsButton(self.jobs)
+        self.statusBar().addPermanentWidget(self.jobs_button)
 
         self._build_menus()
         self.window_layout = WindowLayout(self, self.settings, self.view_menu)
@@ -131,6 +133,7 @@ class MainWindow(QMainWindow):
             canvas.sig_reviewed_changed.connect(self.labels_changed)
             canvas.sig_error.connect(lambda message: self.statusBar().showMessage(message, 10000))
             canvas.sig_extract_requested.connect(self.labelling.choose_extraction)
+            canvas.sig_status.connect(lambda message: self.statusBar().showMessage(message, 10000))
             self._canvas_panel = canvas
             self._install_tab(ANNOTATE_TAB, canvas, "Annotate")
             canvas.set_project(self.project)
@@ -344,6 +347,7 @@ class MainWindow(QMainWindow):
         self._save_settings()
         self.setWindowTitle(f"{project.name} — Soccer Desktop")
         self.refresh_project()
+        self._clean_leftovers(project.root)
         videos = project.videos()
         if videos:
             self.show_video(videos[0].id)
@@ -542,10 +546,24 @@ class MainWindow(QMainWindow):
             log.warning("Could not save settings: %s", error)
         self._refresh_recent_menus()
 
+    def _clean_leftovers(self, root: Path) -> Job:
+        """Remove what a crash or a killed job left in the project (temporary files, unfinished exports)."""
+        from soccer_desktop.project.cleanup import clean_leftovers
+
+        job = self.jobs.start("Cleaning up unfinished writes",
+                              lambda progress, cancel: clean_leftovers(root, cancel=cancel).summary(), background=True)
+        job.sig_finished.connect(lambda text: text and self.statusBar().showMessage(text, 10000))
+        return job
+
     def closeEvent(self, event: QCloseEvent) -> None:
+        if not confirm_cancel_running_jobs(self.jobs, self):
+            event.ignore()
+            return
         self.window_layout.remember()
         self._save_settings()
-        self.jobs.cancel_all()
+        for job in self.jobs.cancel_all(wait_s=10.0):
+            log.warning("Job %r did not stop in time; its leftovers are removed when the project opens next",
+                        job.name)
         if self._video_panel is not None:
             self._video_panel.close_video()
         if self._canvas_panel is not None:

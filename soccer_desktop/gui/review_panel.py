@@ -128,7 +128,7 @@ class ReviewPanel(QWidget):
             with Project.open(root) as project:
                 return rank_frames(project, review_filter), review_counts(project)
 
-        self._ranking = self._jobs.start("Ranking frames for review", rank)
+        self._ranking = self._jobs.start("Ranking frames for review", rank, background=True)
         self._ranking.sig_finished.connect(lambda result: self._show(*result))
         self._ranking.sig_done.connect(self._ranking_done)
 

@@ -43,6 +43,7 @@ from typing import Any
 from soccer_desktop import paths
 from soccer_desktop.core.disk import disk_error
 from soccer_desktop.core.errors import UserError
+from soccer_desktop.dataset.manifest import RUN_HASH_KEY, check_dataset_unchanged, dataset_hash, recorded_hash
 from soccer_desktop.train.checkpoint_io import save_checkpoint
 from soccer_desktop.train.config import CLASS_NAMES, MODEL_SIZES, TrainingConfig, save_config
 from soccer_desktop.train.events import EVENTS_FILE, EventWriter
@@ -559,6 +560,8 @@ def run_training(
     dataset_dir = Path(dataset_dir).expanduser().resolve()
     dataset = inspect_dataset(dataset_dir)  # before torch is imported: a wrong folder fails at once
     run_dir = Path(run_dir).expanduser().resolve()
+    if resume and (previous := read_manifest(run_dir)) is not None:  # never continue on data the run did not see
+        check_dataset_unchanged(dataset_dir, recorded_hash(previous), f"resume the run in {run_dir}")
     run_dir.mkdir(parents=True, exist_ok=True)
     main = is_main_launch_process()
     session = _Session(config, dataset_dir, run_dir, phases, main, echo)
@@ -604,7 +607,7 @@ def _prepare_manifest(session: _Session, resume: bool, dataset: Any) -> None:
         "host": socket.gethostname(),
         "config_file": CONFIG_FILE,
         "config": session.config.as_dict(),
-        "dataset": dataset.as_json(),
+        "dataset": {**dataset.as_json(), RUN_HASH_KEY: dataset_hash(session.dataset_dir)},
         "phases_requested": requested,
         "error": None,
     })

@@ -234,3 +234,14 @@ def list_runs(project: Project, sync: bool = True) -> list[RunRecord]:
         rows = db.execute("SELECT * FROM runs WHERE kind = ? ORDER BY id DESC", (KIND,)).fetchall()
     records = [_row(row) for row in rows]
     return [sync_run(project, r) for r in records] if sync else records
+
+
+def runs_using_dataset(project: Project, dataset_dir: Path | str) -> list[RunRecord]:
+    """The project's runs that trained on ``dataset_dir`` (by their manifests), newest first."""
+    target = Path(dataset_dir).expanduser().resolve()
+    used = []
+    for record in list_runs(project, sync=False):
+        root = ((record.manifest() or {}).get("dataset") or {}).get("root")
+        if root and Path(root).expanduser().resolve() == target:
+            used.append(record)
+    return used

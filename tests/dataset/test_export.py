@@ -212,7 +212,7 @@ def test_mot_layout(project: Project, tmp_path: Path) -> None:
     assert json.loads(result.manifest.read_text())["sequences"] == {"a": {"annotated_frames": [1, 10]}}
 
 
-def test_refuses_a_folder_with_other_files_but_replaces_an_earlier_export(project: Project, tmp_path: Path) -> None:
+def test_refuses_a_folder_with_other_files_and_replaces_an_earlier_export_when_asked(project: Project, tmp_path: Path) -> None:
     _match_project(project, frames=50, step=100)
     busy = tmp_path / "busy"
     busy.mkdir()
@@ -222,7 +222,9 @@ def test_refuses_a_folder_with_other_files_but_replaces_an_earlier_export(projec
     assert (busy / "notes.txt").read_text() == "mine"
 
     export_dataset(project, tmp_path / "out", "yolo")
-    export_dataset(project, tmp_path / "out", "coco")
+    with pytest.raises(DatasetError, match="--replace"):
+        export_dataset(project, tmp_path / "out", "coco")
+    export_dataset(project, tmp_path / "out", "coco", replace=True)
     assert not (tmp_path / "out" / "labels").exists()  # nothing stale from the earlier export
     assert (tmp_path / "out" / "train" / "_annotations.coco.json").is_file()
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []

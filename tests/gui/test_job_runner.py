@@ -9,7 +9,8 @@ from PySide6.QtWidgets import QApplication
 
 from soccer_desktop.core.errors import UserError
 from soccer_desktop.core.jobs import Progress, check_cancel
-from soccer_desktop.gui.job_runner import JobRunner, JobStatusWidget
+from soccer_desktop.gui.job_runner import JobRunner
+from soccer_desktop.gui.jobs_panel import JobsButton
 
 
 def busy_job(steps: int, step_s: float = 0.01):
@@ -40,14 +41,14 @@ def test_job_reports_progress_on_the_gui_thread_and_finishes(qtbot) -> None:
 
 def test_cancel_button_stops_the_job(qtbot) -> None:
     runner = JobRunner()
-    status = JobStatusWidget(runner)
-    qtbot.addWidget(status)
+    button = JobsButton(runner)
+    qtbot.addWidget(button)
     job = runner.start("long", busy_job(10_000))
-    assert status.isVisible() or status._job is job
+    row = button.panel.rows[job]
     with qtbot.waitSignal(job.sig_cancelled, timeout=5000):
-        status._cancel.click()
+        row.cancel_button.click()
     assert job.wait(2)
-    qtbot.waitUntil(lambda: status._job is None)
+    qtbot.waitUntil(lambda: not button.panel.rows and not runner.running())
 
 
 def test_user_error_and_crash_become_messages(qtbot) -> None:

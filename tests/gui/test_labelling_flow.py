@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,7 @@ from soccer_desktop.detect.pseudo_label import FrameScope
 from soccer_desktop.gui.dataset_dialogs import ExportDatasetDialog, ImportLabelsDialog
 from soccer_desktop.gui.label_dialogs import ExtractDialog, PseudoLabelDialog
 from soccer_desktop.gui.main_window import MainWindow
+from soccer_desktop.labels.review_policy import accept_frames
 from soccer_desktop.project.store import Project
 from soccer_desktop.settings import Settings
 from soccer_desktop.video.extract import ExtractionStrategy
@@ -56,15 +58,19 @@ def test_extract_pseudo_label_review_and_export(qtbot, window: MainWindow, tmp_p
     assert counts["player_boxes"] > 50 and counts["pseudo_labelled"] == 5
     qtbot.waitUntil(lambda: len(window.review_panel.items()) == 5, timeout=JOB_MS)
 
-    for frame in window.project.frames():
-        window.project.set_reviewed(frame.id)
-    summary = wait_for(qtbot, window.labelling.run_dataset_export(
-        ExportDatasetDialog(tmp_path / "out", window).request()))
+    accept_frames(window.project, 0.0, [frame.id for frame in window.project.frames()])  # as `review accept`
+    request = ExportDatasetDialog(tmp_path / "datasets", window).request()
+    summary = wait_for(qtbot, window.labelling.run_dataset_export(request))
     assert "Exported 5 frames" in summary
-    train = json.loads((tmp_path / "out" / "train" / "_annotations.coco.json").read_text())
+    train = json.loads((request.out_dir / "train" / "_annotations.coco.json").read_text())
     assert [c["name"] for c in train["categories"]] == ["player", "ball"]
-    summary = wait_for(qtbot, window.labelling.run_dataset_validation(tmp_path / "out"))
+    summary = wait_for(qtbot, window.labelling.run_dataset_validation(request.out_dir))
     assert summary.endswith("No problems found.")
+    again = ExportDatasetDialog(tmp_path / "datasets", window).request()  # a second export: a folder of its own
+    assert "Exported 5 frames" in wait_for(qtbot, window.labelling.run_dataset_export(again))
+    assert again.out_dir != request.out_dir and (request.out_dir / "train").is_dir()
+    assert sorted(p.name for p in (tmp_path / "datasets").iterdir()) == sorted([request.out_dir.name,
+                                                                                 again.out_dir.name])
 
 
 def test_yolo_import_of_real_frames_then_export(qtbot, window: MainWindow, tmp_path: Path,
@@ -125,5 +131,7 @@ def test_dialogs_turn_widgets_into_settings(window: MainWindow, tmp_path: Path) 
 
     export = ExportDatasetDialog(tmp_path / "d", window)
     export.pseudo_check.setChecked(True)
+    export.name_edit.setText("match 3")
     request = export.request()
-    assert (request.out_dir, request.valid, request.include_pseudo) == (tmp_path / "d", 0.2, 0.5)
+    assert (request.out_dir.parent, request.valid, request.include_pseudo) == (tmp_path / "d", 0.2, 0.5)
+    assert re.fullmatch(r"match_3-\d{8}-\d{6}", request.out_dir.name)

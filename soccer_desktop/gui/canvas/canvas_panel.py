@@ -44,6 +44,8 @@ from soccer_desktop.gui.canvas.help_overlay import HelpOverlay, shown_key
 from soccer_desktop.gui.canvas.image_cache import FrameImages
 from soccer_desktop.gui.canvas.undo import UndoHistories
 from soccer_desktop.gui.empty_state import EmptyState
+from soccer_desktop.labels import review_policy
+from soccer_desktop.labels.review_policy import Resolution
 from soccer_desktop.project.store import BoxSource, ClassId, Frame, NewBox, Project, ProjectError
 
 log = logging.getLogger(__name__)
@@ -67,6 +69,8 @@ class CanvasPanel(QWidget):
     """A problem was shown in the canvas (e.g. the project is locked by another process)."""
     sig_extract_requested = Signal()
     """The empty state's "Extract frames…" button: the project has no frames yet."""
+    sig_status = Signal(str)
+    """A short report for the status line (e.g. how many pseudo boxes marking reviewed confirmed and removed)."""
 
     def __init__(self, parent: QWidget | None = None, keymap: Keymap | None = None,
                  preferences: CanvasPreferences | None = None) -> None:
@@ -579,17 +583,30 @@ class CanvasPanel(QWidget):
         self.open_frame(frame_id)
 
     def set_reviewed(self, reviewed: bool) -> None:
-        if self.project is None or self.frame is None or self.frame.reviewed == reviewed:
+        """Mark the frame reviewed (its shown pseudo boxes confirmed, hidden ones removed) or not; one undo step."""
+        if self.project is None or self.frame is None:
+            self._sync_reviewed_box()
+            return
+        pseudo_left = any(b.source == BoxSource.PSEUDO for b in self.canvas.boxes())
+        if self.frame.reviewed == reviewed and not (reviewed and pseudo_left):
+            self._sync_reviewed_box()
+            return
+        if reviewed and not self.canvas.boxes_shown():
+            self._report("Show the boxes before marking the frame reviewed: a reviewed frame keeps what you see.")
             self._sync_reviewed_box()
             return
         frame_id = self.frame.id
-        try:
-            self.project.set_reviewed(frame_id, reviewed)
-        except ProjectError as error:
-            self._report(error)
-        else:
+        outcome: list[Resolution] = []
+
+        def mark(project: Project, frame: int) -> BoxEdit:
+            if not reviewed:
+                return review_policy.mark_unreviewed(project, frame)
+            outcome.append(review_policy.mark_reviewed(project, frame, review_policy.Shown(self.canvas.threshold)))
+            return outcome[0].edit
+
+        if self._edit(mark) is not None:
             self.sig_reviewed_changed.emit(frame_id, reviewed)
-        self._reload()
+            self.sig_status.emit(outcome[0].message() if outcome else "Frame marked not reviewed.")
 
     def review_and_next(self) -> None:
         """Mark the frame reviewed, then go to the review queue's next frame, else the next unreviewed one."""

@@ -89,7 +89,8 @@ class HardwarePage(ConfigPage):
         if self.hardware is None and (self._job is None or not self._job.is_running()):
             from soccer_desktop.train.hardware import detect_hardware
 
-            self._job = self.wizard().jobs.start("Looking for GPUs", lambda progress, cancel: detect_hardware())
+            self._job = self.wizard().jobs.start("Looking for GPUs", lambda progress, cancel: detect_hardware(),
+                                                 owner=self.wizard(), background=True)
             self._job.sig_finished.connect(self._detected)
         self._refresh()
 

@@ -9,7 +9,6 @@ runs as a job off the GUI thread.
 from __future__ import annotations
 
 import logging
-import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -177,7 +176,9 @@ class DatasetPage(ConfigPage):
         root = self.wizard().project_root
         if root is None:
             return
-        target = root / "datasets" / time.strftime("dataset-%Y%m%d-%H%M%S")
+        from soccer_desktop.dataset.export import new_dataset_dir
+
+        target = new_dataset_dir(root / "datasets")
 
         def export(progress, cancel):  # noqa: ANN001, ANN202
             from soccer_desktop.dataset.export import export_dataset
@@ -188,7 +189,7 @@ class DatasetPage(ConfigPage):
 
         self.build_button.setEnabled(False)
         self.message.setText("Exporting the project's reviewed frames…")
-        job = self.wizard().jobs.start("Building the dataset", export)
+        job = self.wizard().jobs.start("Building the dataset", export, owner=self.wizard())
         # Bound methods, not lambdas: Qt drops the call if the page is gone by the time the job ends.
         job.sig_finished.connect(self._built)
         job.sig_failed.connect(self._build_failed)
@@ -503,7 +504,7 @@ class AugmentPage(ConfigPage):
 
         self.preview_button.setEnabled(False)
         self.preview_status.setText("Drawing samples… (the first time loads albumentations)")
-        job = self.wizard().jobs.start("Augmentation preview", work)
+        job = self.wizard().jobs.start("Augmentation preview", work, owner=self.wizard(), background=True)
         self._preview_job = job
         job.sig_finished.connect(self._show_preview)
         job.sig_failed.connect(self._preview_failed)

@@ -106,11 +106,11 @@ class TrainingWizard(QWizard):
         if monitor.is_running():
             log.info("The training run in %s goes on in the background", monitor.run_dir)
         monitor.timer.stop()
-        self.jobs.cancel_all()
+        self.jobs.cancel_owned_by(self)  # only the wizard's own jobs: the main window's go on
         super().done(result)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
-        self.jobs.cancel_all()
+        self.jobs.cancel_owned_by(self)
         super().closeEvent(event)
 
 
