@@ -11,7 +11,8 @@ from typing import Any
 import numpy as np
 
 from soccer_desktop.core.errors import UserError
-from soccer_desktop.dataset.export import MANIFEST_NAME, PLAN_SPLIT_DIRS
+from soccer_desktop.dataset.export import PLAN_SPLIT_DIRS
+from soccer_desktop.dataset.manifest import dataset_hash, read_dataset_manifest
 
 PLAYER, BALL = 1, 2
 CLASS_NAMES = {PLAYER: "player", BALL: "ball"}
@@ -107,19 +108,11 @@ def annotation_file(dataset: Path, split: str) -> Path:
     return found
 
 
-def dataset_hash(dataset: Path, annotations: Path) -> str:
-    """What names the dataset's labels: the manifest's ``annotations_sha256`` when there is one.
-
-    Without a manifest (a dataset from elsewhere), the SHA-256 of the split's COCO file.
-    """
-    manifest = dataset / MANIFEST_NAME if dataset.is_dir() else None
-    if manifest is not None and manifest.is_file():
-        try:
-            value = json.loads(manifest.read_text(encoding="utf-8")).get("annotations_sha256")
-        except (OSError, ValueError):
-            value = None
-        if isinstance(value, str) and value:
-            return value
+def labels_hash(dataset: Path, annotations: Path) -> str:
+    """What names the dataset's labels: the one dataset hash (as export and training runs record it) for
+    an exported dataset; the SHA-256 of the split's COCO file for a dataset from elsewhere (no manifest)."""
+    if read_dataset_manifest(dataset) is not None:
+        return dataset_hash(dataset)
     return hashlib.sha256(annotations.read_bytes()).hexdigest()
 
 
@@ -153,4 +146,4 @@ def load_split(dataset: Path | str, split: str = "valid") -> EvalDataset:
         rows.append((int(ann["image_id"]), class_id, x, y, w, h, 1.0))
     if not images:
         raise EvaluationError(f"The {split!r} split of {dataset} has no images. Export it with more frames.")
-    return EvalDataset(dataset, split, path, images, Boxes.from_rows(rows), dataset_hash(dataset, path))
+    return EvalDataset(dataset, split, path, images, Boxes.from_rows(rows), labels_hash(dataset, path))

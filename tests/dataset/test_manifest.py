@@ -88,7 +88,7 @@ def test_resume_refuses_a_changed_dataset_before_training(project: Project, tmp_
     add_video_frames(project, "m.mp4", range(0, 2000, 100))
     dataset = export_dataset(project, tmp_path / "ds", valid=0.2).out_dir
     run_dir = _used_by_run(project, dataset)
-    config = load_config(Path(__file__).resolve().parents[2] / "configs" / "training_cpu_smoke.yaml")
+    config = load_config(Path(__file__).resolve().parents[2] / "soccer_desktop" / "configs" / "training_cpu_smoke.yaml")
     annotation = dataset / "train" / "_annotations.coco.json"  # edited by hand after the run
     annotation.write_text(annotation.read_text().replace('"iscrowd":0', '"iscrowd":1', 1))
     with pytest.raises(DatasetChangedError, match=f"Cannot resume the run in {run_dir}"):

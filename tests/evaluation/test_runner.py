@@ -147,10 +147,10 @@ def test_a_project_with_nothing_to_score_against_says_what_to_do(tmp_path: Path)
 def test_a_changed_dataset_asks_to_evaluate_again(project_copy: tuple[Path, Path], tmp_path: Path) -> None:
     root, dataset = project_copy
     outcome = evaluate(EvaluationRequest(dataset, "train", detections=_results_from_truth(dataset, tmp_path / "r.json")))
-    manifest = dataset / "dataset_manifest.json"
-    data = json.loads(manifest.read_text())
-    data["annotations_sha256"] = "0" * 64  # as if the labels were exported again, changed
-    manifest.write_text(json.dumps(data))
+    labels = dataset / "train" / "_annotations.coco.json"
+    data = json.loads(labels.read_text())
+    data["annotations"] = data["annotations"][1:]  # a label removed since the evaluation
+    labels.write_text(json.dumps(data))
     with Project.open(root) as project, pytest.raises(UserError, match="changed since this evaluation"):
         open_evaluation(project, outcome.record)
 

@@ -17,7 +17,7 @@ from soccer_desktop.train.config import load_config
 from soccer_desktop.train.runs import read_manifest
 from tests.train.synthetic import write_dataset
 
-CONFIGS = Path(__file__).resolve().parents[2] / "configs"
+CONFIGS = Path(__file__).resolve().parents[2] / "soccer_desktop" / "configs"
 pytestmark = pytest.mark.slow
 
 
