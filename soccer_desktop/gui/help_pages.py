@@ -151,4 +151,11 @@ def getting_started_steps(window: MainWindow) -> list[Step]:
         Step("Train a detector", "The training wizard builds the dataset for you if you like, checks every "
              "setting, estimates the time and shows the curves live.", "New training run…",
              window.open_training_wizard),
+        Step("See where it fails", "The Results tab scores a detector against reviewed frames: AP per class and "
+             "ball size, PR curves, and every missed or ghost ball one click from correction. On the demo, "
+             "motion proposals are scored against the exact ground truth.", "Show results",
+             window.show_results),
+        Step("Analyse the match", "Run a detector over the whole video and play it back with boxes, player "
+             "tracks, team colours and the ball's trail. The demo comes analysed already.", "Analyse video…",
+             window.analysis.choose_analysis),
     ]

@@ -101,7 +101,9 @@ def test_getting_started_buttons_do_the_steps(qtbot, window: MainWindow, clip_pr
     page = window.show_getting_started()
     assert list(page.buttons) == ["Open the demo project", "Show the video", "Extract frames…",
                                   "Pseudo-label frames…", "Review the next frame", "Export dataset…",
-                                  "New training run…"]
+                                  "New training run…", "Show results", "Analyse video…"]
+    qtbot.mouseClick(page.buttons["Show results"], Qt.MouseButton.LeftButton)
+    assert window.workspace.currentWidget() is window.results_panel
     qtbot.mouseClick(page.buttons["Show the video"], Qt.MouseButton.LeftButton)
     assert window.pages.currentWidget() is window.workspace
     assert window.workspace.currentWidget() is window.video_panel
