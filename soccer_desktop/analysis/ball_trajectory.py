@@ -9,7 +9,8 @@ pitch. The real one is the candidate a motion model can follow. Three steps:
 2. **Tracklets.** A Kalman filter on position and velocity (gravity allowed, for
    lofted balls seen from the side) links the remaining candidates frame to
    frame; a candidate far from every prediction starts a tracklet of its own.
-3. **One ball per frame.** Tracklets with enough support claim their frames,
+3. **One ball per frame.** Tracklets with enough support (seen in at least half
+   of their frames) claim their frames,
    strongest first; an isolated candidate is kept only where it lies on the line
    between the claimed ball before and after it. Everything else is a ghost.
 
@@ -184,7 +185,7 @@ def _tracklets(frames: np.ndarray, centres: np.ndarray, usable: np.ndarray, sett
         pairs = []
         for a, (state, cov) in enumerate(predictions):
             missed = frame - active[a][1].frame
-            gate = settings.gate * missed + 3.0 * _spread(cov)
+            gate = settings.gate + 3.0 * _spread(cov)
             reach = min(gate, settings.max_speed * missed)
             for i in group.tolist():
                 distance = float(np.hypot(*(centres[i] - state[:2])))
@@ -223,7 +224,11 @@ def follow_ball(frames: np.ndarray, xywh: np.ndarray, scores: np.ndarray, fps: f
     kept = np.zeros(n, dtype=bool)
     claimed: dict[int, int] = {}  # frame -> kept candidate
 
-    groups = {t: members for t, members in _groups(tracklet).items() if len(members) >= settings.min_support}
+    groups = {
+        t: members
+        for t, members in _groups(tracklet).items()
+        if len(members) >= settings.min_support and len(members) >= 0.5 * (frames[members[-1]] - frames[members[0]] + 1)
+    }  # dense enough: scattered ghosts a wide gate happened to chain are no trajectory
     strength = {t: float(weight[members].sum()) for t, members in groups.items()}
     for t in sorted(strength, key=lambda t: -strength[t]):
         members = groups[t]

@@ -1,0 +1,76 @@
+"""Player tracking against the synthetic match's exact tracks, scored with ``trackers.eval``."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from soccer_desktop.analysis.tracking import NO_TRACK, BoxColumns, TrackerSettings, track_players
+from soccer_desktop.core.errors import UserError
+from soccer_desktop.core.jobs import JobCancelled
+from soccer_desktop.video.synthetic import PLAYER_CATEGORY, DemoMatch
+from tests.tracking.mot import load_truth, noisy_boxes, tracking_scores
+
+
+def _report(label: str, scores: dict) -> None:
+    print(f"{label}: HOTA {scores['HOTA']:.3f} IDF1 {scores['IDF1']:.3f} MOTA {scores['MOTA']:.3f} "
+          f"IDSW {scores['IDSW']} tracks {scores['tracks']}")  # fmt: skip
+
+
+def test_exact_boxes_give_one_track_per_person(match: DemoMatch) -> None:
+    truth = load_truth(match.ground_truth, PLAYER_CATEGORY)
+    boxes = BoxColumns.from_rows(truth.frames, truth.xywh, [0.9] * len(truth.frames))
+    scores = tracking_scores(truth, boxes, track_players(boxes, match.fps))
+    _report("exact boxes", scores)
+    assert scores["tracks"] == 23 and scores["IDSW"] == 0
+    assert scores["IDF1"] >= 0.99 and scores["HOTA"] >= 0.99
+
+
+@pytest.mark.parametrize("tracker", ["bytetrack", "botsort"])
+def test_noisy_boxes_with_dropped_frames_keep_their_ids(match: DemoMatch, tracker: str) -> None:
+    """1 px of jitter on 10 px wide players and 10% of boxes missing (short occlusions)."""
+    truth = load_truth(match.ground_truth, PLAYER_CATEGORY)
+    boxes, _ = noisy_boxes(truth, np.random.default_rng(0), jitter_px=1.0, drop=0.1)
+    scores = tracking_scores(truth, boxes, track_players(boxes, match.fps, TrackerSettings(tracker=tracker)))
+    _report(f"noisy boxes, {tracker}", scores)
+    floors = {"bytetrack": (0.85, 0.65, 5), "botsort": (0.75, 0.6, 20)}[tracker]
+    assert scores["IDF1"] >= floors[0] and scores["HOTA"] >= floors[1] and scores["IDSW"] <= floors[2]
+
+
+def test_motion_proposals_are_tracked(match: DemoMatch, motion_players: BoxColumns) -> None:
+    truth = load_truth(match.ground_truth, PLAYER_CATEGORY)
+    ids = track_players(motion_players, match.fps)
+    scores = tracking_scores(truth, motion_players, ids)
+    _report("motion proposals", scores)
+    assert scores["HOTA"] >= 0.5 and scores["IDF1"] >= 0.6
+
+
+def test_a_player_hidden_for_a_second_keeps_his_id() -> None:
+    frames, boxes = [], []
+    for f in range(100):
+        for k, y in enumerate((100.0, 300.0)):
+            if k == 0 and 40 <= f < 65:
+                continue  # one second behind someone else
+            frames.append(f)
+            boxes.append((10.0 + 2.0 * f, y, 12.0, 30.0))
+    columns = BoxColumns.from_rows(frames, boxes, [0.8] * len(frames))
+    ids = track_players(columns, 25.0)
+    first = ids[np.asarray(frames) < 40][::2]
+    later = ids[(np.asarray(frames) >= 65)][::2]
+    assert set(first[2:].tolist()) == set(later.tolist()) == {first[5]}
+    assert ids[0] == NO_TRACK  # a track is confirmed on its second frame
+    assert set(ids.tolist()) == {NO_TRACK, 1, 2}
+
+
+def test_cancel_and_bad_settings() -> None:
+    columns = BoxColumns.from_rows(range(1000), [(0.0, 0.0, 10.0, 20.0)] * 1000, [0.8] * 1000)
+    with pytest.raises(JobCancelled):
+        track_players(columns, 25.0, cancel=lambda: True)
+    with pytest.raises(UserError, match="Unknown tracker"):
+        TrackerSettings(tracker="sort")
+    with pytest.raises(UserError, match="BoT-SORT"):
+        TrackerSettings(camera_motion=True)
+    with pytest.raises(UserError, match="video's frames"):
+        track_players(columns, 25.0, TrackerSettings(tracker="botsort", camera_motion=True))
+    assert TrackerSettings.from_dict({**TrackerSettings().as_dict(), "unknown": 1}) == TrackerSettings()
+    assert len(track_players(BoxColumns.from_rows([], np.zeros((0, 4)), []), 25.0)) == 0
