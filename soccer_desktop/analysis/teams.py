@@ -95,7 +95,11 @@ def _kit_clusters(medians: np.ndarray, counts: np.ndarray, settings: TeamSetting
     for _ in range(3):
         kmeans = KMeans(n_clusters=2, n_init=10, random_state=0)
         labels = kmeans.fit_predict(medians[inliers], sample_weight=counts[inliers])
-        centres = kmeans.cluster_centers_
+        # The median kit of each cluster, not its mean: a referee swept into a team must not drag it away.
+        centres = np.stack([
+            np.median(medians[inliers][labels == c], axis=0) if np.any(labels == c) else kmeans.cluster_centers_[c]
+            for c in range(2)
+        ])  # fmt: skip
         distance = np.linalg.norm(medians[:, None, :] - centres[None], axis=2)
         spread = np.array([
             np.median(distance[inliers][labels == c, c]) if np.any(labels == c) else 0.0 for c in range(2)
