@@ -20,7 +20,8 @@ from soccer_desktop.core.jobs import JobCancelled, TerminalProgress
 log = logging.getLogger(__name__)
 
 # Modules that add subcommands: each has ``register(subparsers)`` that sets ``func`` on its parsers.
-COMMAND_MODULES: tuple[str, ...] = ("soccer_desktop.detect.commands", "soccer_desktop.dataset.commands", "soccer_desktop.train.commands")
+COMMAND_MODULES: tuple[str, ...] = ("soccer_desktop.detect.commands", "soccer_desktop.dataset.commands", "soccer_desktop.train.commands",
+                                    "soccer_desktop.analysis.commands")
 
 
 def _cmd_demo(args: argparse.Namespace) -> int:

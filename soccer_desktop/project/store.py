@@ -312,6 +312,10 @@ class Project:
         except sqlite3.Error as error:
             raise _explain(error, self.db_path) from error
 
+    def read(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
+        """Rows of one read-only query, without the write lock (in WAL mode readers never wait on writers)."""
+        return self._query(sql, params)
+
     def check_integrity(self) -> list[str]:
         """Problems SQLite finds in the database file and its foreign keys (empty when sound)."""
         problems = [row[0] for row in self._query("PRAGMA integrity_check") if row[0] != "ok"]

@@ -1,0 +1,1 @@
+"""Match analysis: run a detector over whole videos, store every detection, export them."""

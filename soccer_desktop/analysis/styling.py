@@ -1,0 +1,102 @@
+"""What an overlay shows, shared by the video panel's painter (Qt) and the rendered MP4 (OpenCV).
+
+The choice of boxes (confidence, classes, "ball only"), their colours (by
+class, or by team once tracking assigned one), their labels and the fading
+ball trail are decided here, once, so the live overlay and the exported
+video cannot disagree.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from soccer_desktop.analysis.store import FLAG_GHOST, FLAG_INTERPOLATED, Detection
+from soccer_desktop.project.store import ClassId
+
+Rgb = tuple[int, int, int]
+CLASS_COLOURS: dict[int, Rgb] = {int(ClassId.PLAYER): (255, 214, 10), int(ClassId.BALL): (255, 64, 255)}
+TEAM_COLOURS: dict[int, Rgb] = {0: (230, 57, 70), 1: (69, 123, 255), 2: (30, 30, 30)}
+GHOST_COLOUR: Rgb = (150, 150, 150)
+TRAIL_FRAMES = 12  # half a second at 25 fps
+
+
+@dataclass(frozen=True)
+class OverlayOptions:
+    min_score: float = 0.0
+    classes: frozenset[int] = field(default_factory=lambda: frozenset(int(c) for c in ClassId))
+    ball_only: bool = False
+    show_scores: bool = True
+    trail_frames: int = TRAIL_FRAMES  # 0: no trail
+
+    def shows(self, detection: Detection) -> bool:
+        if self.ball_only and detection.class_id != ClassId.BALL:
+            return False
+        if detection.class_id not in self.classes:
+            return False
+        # Interpolated balls have no score: the trajectory placed them, the slider does not apply.
+        return detection.score is None or detection.score >= self.min_score
+
+
+@dataclass(frozen=True)
+class StyledBox:
+    x: float
+    y: float
+    w: float
+    h: float
+    colour: Rgb
+    label: str
+    dashed: bool  # interpolated or ghost: not a plain detection
+
+
+@dataclass(frozen=True)
+class TrailPoint:
+    x: float
+    y: float
+    opacity: float  # 1 for the newest point, fading towards 0 for the oldest
+
+
+def colour_of(detection: Detection) -> Rgb:
+    if detection.flags & FLAG_GHOST:
+        return GHOST_COLOUR
+    if detection.team is not None and detection.class_id == ClassId.PLAYER:
+        return TEAM_COLOURS.get(detection.team, CLASS_COLOURS[int(ClassId.PLAYER)])
+    return CLASS_COLOURS.get(detection.class_id, (255, 255, 255))
+
+
+def label_of(detection: Detection, show_scores: bool = True) -> str:
+    parts = []
+    if detection.track_id is not None:
+        parts.append(f"#{detection.track_id}")
+    if show_scores and detection.score is not None:
+        parts.append(f"{detection.score:.2f}")
+    return " ".join(parts)
+
+
+def styled_boxes(detections: Sequence[Detection], options: OverlayOptions) -> list[StyledBox]:
+    return [
+        StyledBox(d.x, d.y, d.w, d.h, colour_of(d), label_of(d, options.show_scores),
+                  bool(d.flags & (FLAG_GHOST | FLAG_INTERPOLATED)))  # fmt: skip
+        for d in detections
+        if options.shows(d)
+    ]
+
+
+def ball_trail(recent_balls: Sequence[Detection], frame_index: int, options: OverlayOptions) -> list[TrailPoint]:
+    """Centres of the best ball of each of the last ``trail_frames`` frames before ``frame_index``, fading."""
+    if options.trail_frames <= 0 or ClassId.BALL not in options.classes:
+        return []
+    best: dict[int, Detection] = {}
+    for ball in recent_balls:
+        age = frame_index - ball.frame_index
+        if ball.class_id != ClassId.BALL or not 0 < age <= options.trail_frames or ball.flags & FLAG_GHOST:
+            continue
+        if not options.shows(ball):
+            continue
+        kept = best.get(ball.frame_index)
+        if kept is None or (ball.score or 0.0) > (kept.score or 0.0):
+            best[ball.frame_index] = ball
+    return [
+        TrailPoint(b.x + b.w / 2, b.y + b.h / 2, 1.0 - (frame_index - i) / (options.trail_frames + 1))
+        for i, b in sorted(best.items())
+    ]
