@@ -21,7 +21,7 @@ log = logging.getLogger(__name__)
 
 # Modules that add subcommands: each has ``register(subparsers)`` that sets ``func`` on its parsers.
 COMMAND_MODULES: tuple[str, ...] = ("soccer_desktop.detect.commands", "soccer_desktop.dataset.commands", "soccer_desktop.train.commands",
-                                    "soccer_desktop.analysis.commands")
+                                    "soccer_desktop.analysis.commands", "soccer_desktop.analysis.track_commands")
 
 
 def _cmd_demo(args: argparse.Namespace) -> int:
