@@ -25,7 +25,6 @@ from soccer_desktop.core.jobs import (
     no_progress,
 )
 
-BALL_TRACK_ID = 0  # the ball's one trajectory; players are numbered from 1
 NO_TEAM = -1
 
 # ``grab(indices)`` yields ``(index, BGR picture)`` for the wanted frames in order (VideoReader.grab).

@@ -40,6 +40,10 @@ def draw_overlay(image: np.ndarray, detections: list[store.Detection], recent_ba
         colour = box.colour[::-1]  # RGB -> BGR
         top_left = (int(round(box.x)), int(round(box.y)))
         bottom_right = (int(round(box.x + box.w)), int(round(box.y + box.h)))
+        if box.ghost:  # a hollow ring: a candidate the ball's trajectory rejected
+            centre = (int(round(box.x + box.w / 2)), int(round(box.y + box.h / 2)))
+            cv2.circle(image, centre, max(3, int(round(max(box.w, box.h) / 2)) + 2), colour, 1, cv2.LINE_AA)
+            continue
         cv2.rectangle(image, top_left, bottom_right, colour, 1 if box.dashed else 2)
         if box.label:
             cv2.putText(image, box.label, (top_left[0], max(10, top_left[1] - 3)), cv2.FONT_HERSHEY_SIMPLEX, 0.4,

@@ -15,13 +15,8 @@ from pathlib import Path
 import numpy as np
 
 from soccer_desktop.analysis import store
-from soccer_desktop.analysis.match_tracks import (
-    BALL_TRACK_ID,
-    NO_TEAM,
-    TrackingResult,
-    TrackingSettings,
-    compute_tracks,
-)
+from soccer_desktop.analysis.match_tracks import NO_TEAM, TrackingResult, TrackingSettings, compute_tracks
+from soccer_desktop.analysis.store import BALL_TRACK_ID
 from soccer_desktop.analysis.track_store import StoredBoxes, TrackingWrite, read_boxes, save_tracking
 from soccer_desktop.analysis.tracking import NO_TRACK, BoxColumns
 from soccer_desktop.core.errors import UserError
