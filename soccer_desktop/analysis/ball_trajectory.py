@@ -224,16 +224,13 @@ def follow_ball(frames: np.ndarray, xywh: np.ndarray, scores: np.ndarray, fps: f
     kept = np.zeros(n, dtype=bool)
     claimed: dict[int, int] = {}  # frame -> kept candidate
 
-    groups = {
-        t: members
-        for t, members in _groups(tracklet).items()
-        if len(members) >= settings.min_support and len(members) >= 0.5 * (frames[members[-1]] - frames[members[0]] + 1)
-    }  # dense enough: scattered ghosts a wide gate happened to chain are no trajectory
+    # Dense enough tracklets only: scattered ghosts a wide gate happened to chain are no trajectory.
+    groups = {t: members for t, members in _groups(tracklet).items()
+              if len(members) >= max(settings.min_support, 0.5 * (frames[members[-1]] - frames[members[0]] + 1))}
     strength = {t: float(weight[members].sum()) for t, members in groups.items()}
     for t in sorted(strength, key=lambda t: -strength[t]):
         members = groups[t]
-        span = range(int(frames[members[0]]), int(frames[members[-1]]) + 1)
-        overlap = sum(1 for f in span if f in claimed)
+        overlap = sum(int(frames[i]) in claimed for i in members.tolist())
         if overlap > 0.5 * len(members):
             continue  # mostly where a stronger trajectory already is: a ghost running beside the ball
         for i in members.tolist():
@@ -241,7 +238,7 @@ def follow_ball(frames: np.ndarray, xywh: np.ndarray, scores: np.ndarray, fps: f
                 claimed[int(frames[i])] = i
                 kept[i] = True
 
-    _keep_on_path(frames, centres, weight, kept, claimed, spot < 0, settings)
+    _keep_on_path(frames, centres, kept, claimed, spot < 0, settings)
     _keep_connected_spots(frames, centres, spot, kept, claimed, settings)
     filled_frames, filled_xywh = _interpolate(frames, xywh, kept, settings.max_gap)
     return BallTrajectory(kept, spot >= 0, filled_frames, filled_xywh)
@@ -254,7 +251,7 @@ def _neighbours(claimed_frames: np.ndarray, frame: int) -> tuple[int | None, int
     return before, after
 
 
-def _keep_on_path(frames: np.ndarray, centres: np.ndarray, weight: np.ndarray, kept: np.ndarray,
+def _keep_on_path(frames: np.ndarray, centres: np.ndarray, kept: np.ndarray,
                   claimed: dict[int, int], candidates: np.ndarray, settings: BallSettings) -> None:  # fmt: skip
     """Keep unclaimed-frame candidates that lie on the line between the kept ball before and after them."""
     claimed_frames = np.array(sorted(claimed), dtype=np.int64)
@@ -289,8 +286,10 @@ def _keep_connected_spots(frames: np.ndarray, centres: np.ndarray, spot: np.ndar
         before, _ = _neighbours(claimed_frames, first)
         _, after = _neighbours(claimed_frames, last + 1)
         near = 3 * settings.static_radius + settings.gate
-        arrives = before is not None and first - before <= reach and np.hypot(*(centres[claimed[before]] - where)) <= near
-        leaves = after is not None and after - last <= reach and np.hypot(*(centres[claimed[after]] - where)) <= near
+        arrives = before is not None and first - before <= reach
+        arrives = arrives and float(np.hypot(*(centres[claimed[before]] - where))) <= near
+        leaves = after is not None and after - last <= reach
+        leaves = leaves and float(np.hypot(*(centres[claimed[after]] - where))) <= near
         if not (arrives or leaves):
             continue
         for i in members.tolist():

@@ -176,4 +176,5 @@ class TeamsDialog(QDialog):
         self._show(team)
 
     def styles(self) -> dict[int, TeamStyle]:
-        return {team: TeamStyle(team, edit.text().strip(), self._colours[team]) for team, edit in self.name_edits.items()}
+        return {team: TeamStyle(team, edit.text().strip(), self._colours[team])
+                for team, edit in self.name_edits.items()}  # fmt: skip

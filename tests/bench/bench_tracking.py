@@ -99,7 +99,8 @@ def main() -> None:
     players, balls, path, height = generate(frames)
     print(f"{args.minutes:g} min at {args.fps} fps: {frames} frames, {len(players)} player boxes, "
           f"{len(balls)} ball candidates")  # fmt: skip
-    compute_tracks(*generate(50, seed=1)[:2], float(args.fps), grab=painted_frames(*generate(50, seed=1)[2:]))  # warm-up
+    warm_players, warm_balls, warm_path, warm_height = generate(50, seed=1)  # imports and first calls
+    compute_tracks(warm_players, warm_balls, float(args.fps), grab=painted_frames(warm_path, warm_height))
     wall, cpu = time.perf_counter(), time.process_time()
     result = compute_tracks(players, balls, float(args.fps), TrackingSettings(), grab=painted_frames(path, height))
     wall, cpu = time.perf_counter() - wall, time.process_time() - cpu

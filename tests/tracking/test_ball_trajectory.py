@@ -37,7 +37,8 @@ def test_ghosts_are_flagged_and_the_ball_kept(match: DemoMatch, seed: int) -> No
     flagged = float((result.ghost & ~real).sum() / (~real).sum())
     kept = float((result.kept & real).sum() / real.sum())
     print(f"ball filter (seed {seed}): {flagged:.1%} of {int((~real).sum())} ghosts flagged, "
-          f"{kept:.1%} of {int(real.sum())} true detections kept, {len(result.filled_frames)} frames filled")  # fmt: skip
+          f"{kept:.1%} of {int(real.sum())} true detections kept, "
+          f"{len(result.filled_frames)} frames filled")  # fmt: skip
     assert flagged >= 0.90 and kept >= 0.95
     assert np.bincount(frames[result.kept]).max() == 1  # at most one ball per frame
     assert len(result.kept) == len(frames)  # flagged, never deleted

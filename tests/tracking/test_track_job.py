@@ -104,7 +104,8 @@ def test_rerun_replaces_and_forgets_hand_picked_teams(analysed: tuple[Project, i
     assert len(after) == len(before)  # interpolated balls replaced, not doubled
     assert team_overrides(project, analysis_id) == {}
     assert all(d.team is None for d in after)
-    assert team_styles(project, analysis_id)[0].name == "Reds" and team_styles(project, analysis_id)[0].colour == "#cc0000"
+    reds = team_styles(project, analysis_id)[0]
+    assert reds.name == "Reds" and reds.colour == "#cc0000"
 
 
 def test_unhappy_paths(analysed: tuple[Project, int], tmp_path: Path) -> None:
