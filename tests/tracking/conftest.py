@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from soccer_desktop.analysis.tracking import BoxColumns
+from soccer_desktop.project.store import ClassId
 from soccer_desktop.video.synthetic import DemoMatch, generate_match
 
 MATCH_SECONDS = 5.0
@@ -19,22 +20,26 @@ def match(tmp_path_factory: pytest.TempPathFactory) -> DemoMatch:
 
 
 @pytest.fixture(scope="session")
-def motion_players(match: DemoMatch) -> BoxColumns:
-    """Player boxes of motion proposals on every frame (what the weight-free analysis stores)."""
+def motion_boxes(match: DemoMatch) -> dict[ClassId, BoxColumns]:
+    """Player boxes and ball candidates of motion proposals on every frame (what the weight-free analysis stores)."""
     from soccer_desktop.detect.motion import MotionDetector, background_sample_indices, median_background
-    from soccer_desktop.project.store import ClassId
     from soccer_desktop.video.reader import VideoReader
 
-    frames, boxes, scores = [], [], []
+    found: dict[ClassId, tuple[list, list, list]] = {ClassId.PLAYER: ([], [], []), ClassId.BALL: ([], [], [])}
     with VideoReader(match.video) as reader:
         samples = background_sample_indices([], reader.frame_count, match.fps, 0, reader.frame_count - 1)
         detector = MotionDetector(median_background([image for _, image in reader.grab(samples)]))
         for index, image in reader.grab(range(reader.frame_count)):
             for box in detector.detect(image):
-                if box.class_id == ClassId.PLAYER:
-                    frames.append(index)
-                    boxes.append((box.x, box.y, box.w, box.h))
-                    scores.append(box.score)
-    return BoxColumns.from_rows(frames, np.array(boxes), scores)
+                frames, boxes, scores = found[box.class_id]
+                frames.append(index)
+                boxes.append((box.x, box.y, box.w, box.h))
+                scores.append(box.score)
+    return {c: BoxColumns.from_rows(f, np.array(b).reshape(-1, 4), s) for c, (f, b, s) in found.items()}
+
+
+@pytest.fixture(scope="session")
+def motion_players(motion_boxes: dict[ClassId, BoxColumns]) -> BoxColumns:
+    return motion_boxes[ClassId.PLAYER]
 
 

@@ -44,6 +44,24 @@ def test_ghosts_are_flagged_and_the_ball_kept(match: DemoMatch, seed: int) -> No
     assert len(result.kept) == len(frames)  # flagged, never deleted
 
 
+def test_motion_proposal_ball_candidates(match: DemoMatch, motion_boxes: dict) -> None:
+    """Real ghosts: white kit parts and boots the motion detector takes for balls, beside the real one."""
+    from soccer_desktop.project.store import ClassId
+
+    balls = motion_boxes[ClassId.BALL]
+    truth = load_truth(match.ground_truth, BALL_CATEGORY)
+    centre = {int(f): b[:2] + b[2:] / 2 for f, b in zip(truth.frames, truth.xywh, strict=True)}
+    distance = np.array([np.hypot(*(b[:2] + b[2:] / 2 - centre[int(f)])) if int(f) in centre else np.inf
+                         for f, b in zip(balls.frame, balls.xywh, strict=True)])  # fmt: skip
+    real = distance <= 5.0
+    result = follow_ball(balls.frame, balls.xywh, balls.score, match.fps)
+    flagged = float((result.ghost & ~real).sum() / max(1, (~real).sum()))
+    kept = float((result.kept & real).sum() / real.sum())
+    print(f"ball filter on motion proposals: {flagged:.1%} of {int((~real).sum())} ghosts flagged, "
+          f"{kept:.1%} of {int(real.sum())} true candidates kept")  # fmt: skip
+    assert flagged >= 0.90 and kept >= 0.95
+
+
 def test_short_gaps_are_filled_and_long_ones_left_empty() -> None:
     frames = [*range(0, 10), *range(15, 25), *range(40, 50)]  # a gap of 4 frames, then one of 15
     boxes = np.array([(100.0 + 3 * f, 200.0 + f, 8.0, 8.0) for f in frames])
