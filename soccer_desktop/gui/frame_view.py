@@ -12,6 +12,7 @@ from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QImage, QMouseEvent, QPainter, QPaintEvent, QResizeEvent, QWheelEvent
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
+from soccer_desktop.gui.overlay import FrameOverlay, OverlayPainter
 from soccer_desktop.gui.view_transform import ViewTransform
 
 if TYPE_CHECKING:
@@ -43,17 +44,31 @@ class FrameView(QWidget):
         self.transform = ViewTransform()
         self._array: np.ndarray | None = None
         self._image: QImage | None = None
+        self.overlay: FrameOverlay | None = None
+        self._overlay_painter = OverlayPainter()
         self._fit_mode = True
         self._pan_start: QPointF | None = None
         self._background = QColor(30, 30, 30)
 
     # ------------------------------------------------------------------ frame
-    def set_frame(self, image: np.ndarray | None) -> None:
+    def set_frame(self, image: np.ndarray | None, overlay: FrameOverlay | None = None) -> None:
+        """Show a frame and the overlay of that same frame (both change in one repaint)."""
         self._array = image
+        self.overlay = overlay
         self._image = None if image is None else qimage_from_bgr(image)
         if self._fit_mode:
             self._apply_fit()
         self.update()
+
+    def set_overlay(self, overlay: FrameOverlay | None) -> None:
+        """Replace the overlay of the frame shown (options changed)."""
+        self.overlay = overlay
+        self.update()
+
+    @property
+    def frame_array(self) -> np.ndarray | None:
+        """The BGR frame on screen."""
+        return self._array
 
     def frame_size(self) -> tuple[int, int] | None:
         return None if self._image is None else (self._image.width(), self._image.height())
@@ -131,4 +146,6 @@ class FrameView(QWidget):
             target = QRectF(t.offset_x, t.offset_y, self._image.width() * t.scale, self._image.height() * t.scale)
             painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, t.scale < 1.0)
             painter.drawImage(target, self._image)
+            if self.overlay is not None:
+                self._overlay_painter.paint(painter, t, self.overlay)
         painter.end()

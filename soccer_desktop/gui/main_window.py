@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from soccer_desktop import paths
 from soccer_desktop.core.errors import UserError
+from soccer_desktop.gui.analysis_actions import AnalysisActions
 from soccer_desktop.gui.events_panel import EventsPanel
 from soccer_desktop.gui.job_runner import Job, JobRunner, JobStatusWidget
 from soccer_desktop.gui.labelling_actions import LabellingActions
@@ -57,6 +58,7 @@ class MainWindow(QMainWindow):
         self.current_video: Video | None = None
         self.jobs = JobRunner(self)
         self.labelling = LabellingActions(self)
+        self.analysis = AnalysisActions(self)
 
         self.welcome = WelcomePage()
         # The two work panels are built when first needed: their widgets cost start-up time.
@@ -195,6 +197,9 @@ class MainWindow(QMainWindow):
         self._action(labels_menu, "&Import labels…", self.labelling.choose_label_import)
         self._action(labels_menu, "E&xport dataset…", self.labelling.choose_dataset_export)
         self._action(labels_menu, "&Validate a dataset folder…", self.labelling.choose_dataset_validation)
+        analysis_menu = self.menuBar().addMenu("&Analysis")
+        self._action(analysis_menu, "&Analyse video…", self.analysis.choose_analysis)
+        self._action(analysis_menu, "&Export analysis…", self.analysis.choose_export)
         training_menu = self.menuBar().addMenu("&Training")
         self._action(training_menu, "&New training run…", self.open_training_wizard)
         self._action(training_menu, "Training &runs", self.show_runs)
@@ -324,6 +329,7 @@ class MainWindow(QMainWindow):
             self.pages.setCurrentWidget(self.workspace)
             self.workspace.setCurrentWidget(self.video_panel)
             self.video_panel.open_video(path)
+            self.video_panel.show_analyses(None, None)
             return None
         from soccer_desktop.video.library import add_video
 
@@ -388,6 +394,7 @@ class MainWindow(QMainWindow):
         self.pages.setCurrentWidget(self.workspace)
         self.workspace.setCurrentWidget(self.video_panel)
         self.video_panel.open_video(Path(video.path), start_frame)
+        self.video_panel.show_analyses(self.project, video.id)
         self.events_panel.set_events(self.project.events(video.id))
 
     def choose_relink(self) -> None:

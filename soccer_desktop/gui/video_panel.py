@@ -23,13 +23,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from soccer_desktop.core.errors import UserError
 from soccer_desktop.gui.frame_source import FrameSource
 from soccer_desktop.gui.frame_view import FrameView
+from soccer_desktop.gui.overlay import FrameOverlay, OverlayControls, OverlaySource
 from soccer_desktop.gui.timeline import Marker, Timeline
 
 if TYPE_CHECKING:
     import numpy as np
 
+    from soccer_desktop.project.store import Project
     from soccer_desktop.video.reader import VideoInfo
 
 SPEEDS = (0.25, 0.5, 1.0, 2.0, 4.0)
@@ -60,6 +63,7 @@ class VideoPanel(QWidget):
         self._source: FrameSource | None = None
         self._start_frame = 0
         self._shown = -1
+        self._shown_any = -1  # the frame on screen, exact or the keyframe shown while scrubbing
         self._target = 0
         self._speed = 1.0
         self._playing = False
@@ -70,6 +74,9 @@ class VideoPanel(QWidget):
         self._timer.timeout.connect(self._on_tick)
 
         self.view = FrameView()
+        self.overlay_controls = OverlayControls()
+        self._overlay: OverlaySource | None = None
+        self._project: Project | None = None
         self.timeline = Timeline()
         self._info = QLabel("No video")
         self._timecode = QLabel("--:--:--.--")
@@ -112,6 +119,7 @@ class VideoPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.view, 1)
+        layout.addWidget(self.overlay_controls)
         layout.addWidget(self.timeline)
         layout.addLayout(transport)
 
@@ -120,6 +128,8 @@ class VideoPanel(QWidget):
         self.timeline.sig_marker_clicked.connect(self.seek)
         self._frame_box.valueChanged.connect(self._on_frame_box)
         self._speed_box.currentIndexChanged.connect(lambda i: self.set_speed(SPEEDS[i]))
+        self.overlay_controls.sig_changed.connect(self._overlay_changed)
+        self.overlay_controls.sig_error.connect(self.sig_error)
         self._add_shortcuts()
         self._set_enabled(False)
 
@@ -197,6 +207,7 @@ class VideoPanel(QWidget):
             self._source.close()
             self._source = None
         self.view.set_frame(None)
+        self._shown_any = -1
         self.timeline.set_frame_count(0)
         self.timeline.set_markers([])
         self._info.setText("No video")
@@ -221,6 +232,31 @@ class VideoPanel(QWidget):
 
     def set_markers(self, markers: list[Marker]) -> None:
         self.timeline.set_markers(markers)
+
+    # -------------------------------------------------------------- overlays
+    def show_analyses(self, project: Project | None, video_id: int | None, select: int | None = None) -> None:
+        """Offer the stored analyses of the project video shown (None: a video outside any project)."""
+        self._project = project
+        self.overlay_controls.set_video(project, video_id, select)
+
+    def _overlay_changed(self) -> None:
+        analysis_id = self.overlay_controls.analysis_id()
+        if self._project is None or analysis_id is None:
+            self._overlay = None
+        else:
+            self._overlay = OverlaySource(self._project, analysis_id, self.overlay_controls.options())
+        index = self.view.overlay.frame_index if self.view.overlay is not None else self._shown_any
+        self.view.set_overlay(self._overlay_for(index))
+
+    def _overlay_for(self, index: int) -> FrameOverlay | None:
+        if self._overlay is None or index < 0:
+            return None
+        try:
+            return self._overlay.for_frame(index)
+        except UserError as error:  # the project went busy or the analysis was deleted elsewhere
+            self._overlay = None
+            self.sig_error.emit(str(error))
+            return None
 
     # -------------------------------------------------------------- movement
     def seek(self, index: int) -> None:
@@ -302,7 +338,8 @@ class VideoPanel(QWidget):
 
     # ---------------------------------------------------------------- frames
     def _on_frame(self, index: int, image: np.ndarray, exact: bool) -> None:
-        self.view.set_frame(image)
+        self._shown_any = index
+        self.view.set_frame(image, self._overlay_for(index))  # picture and boxes of the same frame, together
         if not exact:
             self._timecode.setText(f"≈ {timecode(index, self.fps)}")
             return

@@ -1,0 +1,261 @@
+"""Detections drawn over the video: the painter, the per-frame lookup, and the panel's overlay controls.
+
+The video panel asks :class:`OverlaySource` for the overlay of the exact frame
+that just arrived and hands frame and overlay to the view together, so the
+boxes can never lag the picture. What is shown and in which colour is decided
+by :mod:`soccer_desktop.analysis.styling` (shared with the rendered MP4).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QPainter, QPen, QStaticText
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QMessageBox,
+    QSlider,
+    QToolButton,
+    QWidget,
+)
+
+from soccer_desktop.analysis import store
+from soccer_desktop.analysis.styling import OverlayOptions, StyledBox, TrailPoint, ball_trail, styled_boxes
+from soccer_desktop.core.errors import UserError
+from soccer_desktop.gui.view_transform import ViewTransform
+from soccer_desktop.project.store import ClassId, Project
+
+TRAIL_RADIUS = 4.0
+_LABEL_CACHE_LIMIT = 2000
+
+
+@dataclass(frozen=True)
+class FrameOverlay:
+    """What to draw over one frame: its index (the picture it belongs to), boxes and the ball trail."""
+
+    frame_index: int
+    boxes: list[StyledBox] = field(default_factory=list)
+    trail: list[TrailPoint] = field(default_factory=list)
+
+
+class OverlaySource:
+    """Reads one analysis's boxes for a frame (a primary-key read, well under a millisecond)."""
+
+    def __init__(self, project: Project, analysis_id: int, options: OverlayOptions | None = None) -> None:
+        self.project = project
+        self.analysis_id = analysis_id
+        self.options = options or OverlayOptions()
+
+    def for_frame(self, index: int) -> FrameOverlay:
+        detections = store.frame_detections(self.project, self.analysis_id, index)
+        trail: list[TrailPoint] = []
+        if self.options.trail_frames > 0 and index > 0:
+            balls = store.detections_between(self.project, self.analysis_id, max(0, index - self.options.trail_frames),
+                                             index - 1, ClassId.BALL)  # fmt: skip
+            trail = ball_trail(balls, index, self.options)
+        return FrameOverlay(index, styled_boxes(detections, self.options), trail)
+
+
+class OverlayPainter:
+    """Paints a :class:`FrameOverlay` through a view transform; pens and label texts are cached."""
+
+    def __init__(self) -> None:
+        self._pens: dict[tuple[tuple[int, int, int], bool], QPen] = {}
+        self._labels: dict[str, QStaticText] = {}
+
+    def paint(self, painter: QPainter, transform: ViewTransform, overlay: FrameOverlay) -> None:
+        scale, dx, dy = transform.scale, transform.offset_x, transform.offset_y
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        for box in overlay.boxes:
+            painter.setPen(self._pen(box.colour, box.dashed))
+            rect = QRectF(box.x * scale + dx, box.y * scale + dy, box.w * scale, box.h * scale)
+            painter.drawRect(rect)
+            if box.label:
+                painter.drawStaticText(QPointF(rect.x(), rect.y() - 14), self._label(box.label))
+        if overlay.trail:
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+            painter.setPen(Qt.PenStyle.NoPen)
+            for point in overlay.trail:
+                painter.setBrush(QBrush(QColor(255, 64, 255, int(255 * point.opacity))))
+                painter.drawEllipse(QPointF(point.x * scale + dx, point.y * scale + dy), TRAIL_RADIUS, TRAIL_RADIUS)
+
+    def _pen(self, colour: tuple[int, int, int], dashed: bool) -> QPen:
+        pen = self._pens.get((colour, dashed))
+        if pen is None:
+            pen = QPen(QColor(*colour), 1.0 if dashed else 2.0)
+            pen.setCosmetic(True)
+            if dashed:
+                pen.setStyle(Qt.PenStyle.DashLine)
+            self._pens[(colour, dashed)] = pen
+        return pen
+
+    def _label(self, text: str) -> QStaticText:
+        label = self._labels.get(text)
+        if label is None:
+            if len(self._labels) > _LABEL_CACHE_LIMIT:
+                self._labels.clear()
+            label = QStaticText(text)
+            self._labels[text] = label
+        return label
+
+
+class OverlayControls(QWidget):
+    """The analysis box (one click to choose), rename/delete, confidence slider, class toggles, ball only, trail."""
+
+    sig_changed = Signal()
+    """The analysis or an option changed: draw the current frame again."""
+    sig_error = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._project: Project | None = None
+        self._video_id: int | None = None
+        self.analysis_box = QComboBox()
+        self.analysis_box.setMinimumContentsLength(24)
+        self.analysis_box.setToolTip("Detections drawn over the video (Analysis › Analyse video… makes them)")
+        self.rename_button = QToolButton()
+        self.rename_button.setText("Rename…")
+        self.delete_button = QToolButton()
+        self.delete_button.setText("Delete…")
+        self.confidence_slider = QSlider(Qt.Orientation.Horizontal)
+        self.confidence_slider.setRange(0, 100)
+        self.confidence_slider.setMaximumWidth(140)
+        self.confidence_slider.setToolTip("Hide boxes below this confidence")
+        self.confidence_label = QLabel("≥ 0.00")
+        self.player_check = QCheckBox("Players")
+        self.ball_check = QCheckBox("Ball")
+        self.ball_only_check = QCheckBox("Ball only")
+        self.trail_check = QCheckBox("Trail")
+        for check in (self.player_check, self.ball_check, self.trail_check):
+            check.setChecked(True)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(QLabel("Analysis"))
+        layout.addWidget(self.analysis_box)
+        layout.addWidget(self.rename_button)
+        layout.addWidget(self.delete_button)
+        layout.addSpacing(12)
+        layout.addWidget(QLabel("Confidence"))
+        layout.addWidget(self.confidence_slider)
+        layout.addWidget(self.confidence_label)
+        for check in (self.player_check, self.ball_check, self.ball_only_check, self.trail_check):
+            layout.addWidget(check)
+        layout.addStretch(1)
+        self.analysis_box.currentIndexChanged.connect(self._analysis_changed)
+        self.confidence_slider.valueChanged.connect(self._option_changed)
+        for check in (self.player_check, self.ball_check, self.ball_only_check, self.trail_check):
+            check.toggled.connect(self._option_changed)
+        self.rename_button.clicked.connect(self.ask_rename)
+        self.delete_button.clicked.connect(self.ask_delete)
+        self.set_analyses(None, [])
+
+    # ------------------------------------------------------------- analyses
+    def set_analyses(self, project: Project | None, analyses: list[store.Analysis], select: int | None = None) -> None:
+        """Offer ``analyses`` (of the video shown); keeps the current choice when it is still there.
+
+        ``select``: the analysis to show (-1: none); None keeps the current one, or shows the newest.
+        """
+        self._project = project
+        keep = select if select is not None else self.analysis_id()
+        self.analysis_box.blockSignals(True)
+        self.analysis_box.clear()
+        self.analysis_box.addItem("No overlay", None)
+        for analysis in analyses:
+            self.analysis_box.addItem(self._title(project, analysis), analysis.id)
+        position = self.analysis_box.findData(keep) if keep is not None else -1
+        if position < 0 and select is None and analyses:
+            position = 1  # a video with analyses opens with the newest one shown
+        self.analysis_box.setCurrentIndex(max(0, position))
+        self.analysis_box.blockSignals(False)
+        self._sync_buttons()
+        self.sig_changed.emit()
+
+    @staticmethod
+    def _title(project: Project | None, analysis: store.Analysis) -> str:
+        if analysis.status == "done" or project is None:
+            return analysis.name
+        done = store.done_count(project, analysis.id)
+        total = analysis.settings.get("frame_count", "?")
+        return f"{analysis.name} ({analysis.status}, {done}/{total} frames)"
+
+    def analysis_id(self) -> int | None:
+        value = self.analysis_box.currentData()
+        return None if value is None else int(value)
+
+    def choose(self, analysis_id: int | None) -> None:
+        position = self.analysis_box.findData(analysis_id)
+        if position >= 0:
+            self.analysis_box.setCurrentIndex(position)
+
+    def options(self) -> OverlayOptions:
+        classes = frozenset(
+            int(c) for c, check in ((ClassId.PLAYER, self.player_check), (ClassId.BALL, self.ball_check))
+            if check.isChecked()
+        )  # fmt: skip
+        return OverlayOptions(min_score=self.confidence_slider.value() / 100, classes=classes,
+                              ball_only=self.ball_only_check.isChecked(),
+                              trail_frames=OverlayOptions().trail_frames if self.trail_check.isChecked() else 0)  # fmt: skip
+
+    def _analysis_changed(self) -> None:
+        self._sync_buttons()
+        self.sig_changed.emit()
+
+    def _option_changed(self) -> None:
+        self.confidence_label.setText(f"≥ {self.confidence_slider.value() / 100:.2f}")
+        self.sig_changed.emit()
+
+    def _sync_buttons(self) -> None:
+        chosen = self.analysis_id() is not None
+        self.rename_button.setEnabled(chosen)
+        self.delete_button.setEnabled(chosen)
+
+    # ------------------------------------------------------- rename, delete
+    def rename(self, name: str) -> None:
+        analysis_id = self.analysis_id()
+        if self._project is None or analysis_id is None:
+            return
+        try:
+            store.rename_analysis(self._project, analysis_id, name)
+        except UserError as error:
+            self.sig_error.emit(str(error))
+            return
+        self._reload(analysis_id)
+
+    def delete(self) -> None:
+        analysis_id = self.analysis_id()
+        if self._project is None or analysis_id is None:
+            return
+        try:
+            store.delete_analysis(self._project, analysis_id)
+        except UserError as error:
+            self.sig_error.emit(str(error))
+            return
+        self._reload(None)
+
+    def _reload(self, select: int | None) -> None:
+        """List the shown video's analyses again; ``select`` None shows no overlay."""
+        self.set_video(self._project, self._video_id, -1 if select is None else select)
+
+    def set_video(self, project: Project | None, video_id: int | None, select: int | None = None) -> None:
+        """Show the analyses of ``video_id`` (None: no project video, no overlay)."""
+        self._video_id = video_id
+        analyses = store.list_analyses(project, video_id) if project is not None and video_id is not None else []
+        self.set_analyses(project, analyses, select)
+
+    def ask_rename(self) -> None:
+        current = self.analysis_box.currentText()
+        name, accepted = QInputDialog.getText(self, "Rename analysis", "New name", text=current)
+        if accepted:
+            self.rename(name)
+
+    def ask_delete(self) -> None:
+        name = self.analysis_box.currentText()
+        answer = QMessageBox.question(self, "Delete analysis", f"Delete the analysis {name!r} and all its detections?")
+        if answer == QMessageBox.StandardButton.Yes:
+            self.delete()
