@@ -53,6 +53,8 @@ class StyledBox:
     dashed: bool  # interpolated or ghost: not a plain detection
     ghost: bool = False  # drawn as a hollow marker
     interpolated: bool = False  # placed by the ball's trajectory, not detected
+    track_id: int | None = None  # a player's track (right-click moves it to another team)
+    team: int | None = None
 
 
 @dataclass(frozen=True)
@@ -84,10 +86,17 @@ def styled_boxes(detections: Sequence[Detection], options: OverlayOptions) -> li
     return [
         StyledBox(d.x, d.y, d.w, d.h, colour_of(d, options.team_colours), label_of(d, options.show_scores),
                   bool(d.flags & (FLAG_GHOST | FLAG_INTERPOLATED)), bool(d.flags & FLAG_GHOST),
-                  bool(d.flags & FLAG_INTERPOLATED))  # fmt: skip
+                  bool(d.flags & FLAG_INTERPOLATED), d.track_id if d.class_id == ClassId.PLAYER else None,
+                  d.team)  # fmt: skip
         for d in detections
         if options.shows(d)
     ]
+
+
+def track_at(boxes: Sequence[StyledBox], x: float, y: float) -> StyledBox | None:
+    """The smallest tracked player box containing the image point (x, y): the one a click means."""
+    hits = [b for b in boxes if b.track_id is not None and b.x <= x <= b.x + b.w and b.y <= y <= b.y + b.h]
+    return min(hits, key=lambda b: b.w * b.h, default=None)
 
 
 def ball_trail(recent_balls: Sequence[Detection], frame_index: int, options: OverlayOptions) -> list[TrailPoint]:

@@ -6,6 +6,7 @@ its own database connection, so tests drive the ``run_*`` forms directly.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -189,6 +190,15 @@ class AnalysisActions:
             return
         if window.current_video.id == video_id:
             window.video_panel.show_analyses(window.project, video_id, select)
+
+    def with_chosen(self, action: Callable[[int], object]) -> None:
+        """Call ``action`` with the analysis chosen in the video panel (tracking, teams)."""
+        analysis_id = self._window.video_panel.overlay_controls.analysis_id() if self._video() else None
+        if analysis_id is None:
+            if self._window.current_video is not None:
+                self._window.show_error("Choose an analysis in the video panel's Analysis box first.")
+            return
+        action(analysis_id)
 
     def choose_export(self) -> None:
         analysis_id = self._window.video_panel.overlay_controls.analysis_id() if self._video() else None
