@@ -173,5 +173,41 @@ def track_players(
         for row, raw in zip(result.data["row"].tolist(), result.tracker_id.tolist(), strict=True):
             if raw >= 0:
                 ids[row] = renumber.setdefault(raw, len(renumber) + 1)
+    _backfill(boxes, ids, occupied, settings.confirm_frames)
     progress(Progress(last - first + 1, last - first + 1, "Tracking players"))
     return ids
+
+
+def _iou(box: np.ndarray, others: np.ndarray) -> np.ndarray:
+    x0 = np.maximum(box[0], others[:, 0])
+    y0 = np.maximum(box[1], others[:, 1])
+    x1 = np.minimum(box[0] + box[2], others[:, 0] + others[:, 2])
+    y1 = np.minimum(box[1] + box[3], others[:, 1] + others[:, 3])
+    overlap = np.clip(x1 - x0, 0, None) * np.clip(y1 - y0, 0, None)
+    return overlap / (box[2] * box[3] + others[:, 2] * others[:, 3] - overlap)
+
+
+def _backfill(boxes: BoxColumns, ids: np.ndarray, occupied: dict[int, slice], confirm_frames: int) -> None:
+    """Give each track the boxes it had before it was confirmed (the tracker returns those unnamed).
+
+    Walking back from a track's first named box, the unnamed box overlapping it most
+    (IoU >= 0.3) in the frame before is the same player, for ``confirm_frames`` frames.
+    """
+    tracked = np.flatnonzero(ids != NO_TRACK)
+    _, first_rows = np.unique(ids[tracked], return_index=True)
+    for row in tracked[first_rows].tolist():
+        track, reference = ids[row], boxes.xywh[row]
+        frame = int(boxes.frame[row])
+        for back in range(1, confirm_frames + 1):
+            rows = occupied.get(frame - back)
+            if rows is None:
+                break
+            free = np.arange(rows.start, rows.stop)[ids[rows] == NO_TRACK]
+            if len(free) == 0:
+                break
+            overlap = _iou(reference, boxes.xywh[free])
+            best = int(np.argmax(overlap))
+            if overlap[best] < 0.3:
+                break
+            ids[free[best]] = track
+            reference = boxes.xywh[free[best]]

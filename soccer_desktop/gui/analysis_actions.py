@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QFileDialog,
     QFormLayout,
+    QGroupBox,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -30,6 +31,7 @@ from soccer_desktop.gui.job_runner import Job
 from soccer_desktop.project.store import Project, Video
 
 if TYPE_CHECKING:
+    from soccer_desktop.analysis.match_tracks import TrackingSettings
     from soccer_desktop.detect.choice import DetectorChoice
     from soccer_desktop.gui.main_window import MainWindow
 
@@ -87,8 +89,15 @@ class AnalyseDialog(QDialog):
         form.addRow("Images per model call", self.batch_spin)
         form.addRow("Frames", _row(self.whole_check, QLabel("from"), self.first_spin, QLabel("to"), self.last_spin))
         form.addRow("Name", self.name_edit)
+        from soccer_desktop.gui.tracking_dialogs import TrackingSettingsForm
+
+        self.track_group = QGroupBox("Then track players, the ball and the teams")
+        self.track_group.setCheckable(True)
+        self.tracking_form = TrackingSettingsForm()
+        QVBoxLayout(self.track_group).addWidget(self.tracking_form)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
+        layout.addWidget(self.track_group)
         layout.addWidget(QLabel("A cancelled analysis continues where it stopped when started again with the "
                                 "same settings."))  # fmt: skip
         layout.addWidget(dialog_buttons(self, "Analyse"))
@@ -136,6 +145,10 @@ class AnalyseDialog(QDialog):
     def name(self) -> str | None:
         return self.name_edit.text().strip() or None
 
+    def tracking(self) -> TrackingSettings | None:
+        """Tracking to run once the detections are stored (None: detections only)."""
+        return self.tracking_form.settings() if self.track_group.isChecked() else None
+
 
 class AnalysisActions:
     def __init__(self, window: MainWindow) -> None:
@@ -154,10 +167,11 @@ class AnalysisActions:
             return
         dialog = AnalyseDialog(video, self._window)
         if dialog.exec() == QDialog.DialogCode.Accepted:
-            self.run_analysis(dialog.choice(), dialog.frame_range(), dialog.batch(), dialog.name())
+            self.run_analysis(dialog.choice(), dialog.frame_range(), dialog.batch(), dialog.name(), dialog.tracking())
 
     def run_analysis(self, choice: DetectorChoice, frame_range: tuple[int, int] | None = None,
-                     batch: int | None = None, name: str | None = None) -> Job | None:  # fmt: skip
+                     batch: int | None = None, name: str | None = None,
+                     tracking: TrackingSettings | None = None) -> Job | None:  # fmt: skip
         video = self._video()
         if video is None:
             return None
@@ -176,6 +190,8 @@ class AnalysisActions:
         def finished(summary: object) -> None:
             window.show_info(summary.describe())  # type: ignore[attr-defined]
             self._refresh(root, video.id, summary.analysis_id)  # type: ignore[attr-defined]
+            if tracking is not None:
+                window.tracking.run_tracking(summary.analysis_id, tracking)  # type: ignore[attr-defined]
 
         job.sig_finished.connect(finished)
         job.sig_failed.connect(window.show_error)

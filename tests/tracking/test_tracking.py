@@ -57,9 +57,13 @@ def test_a_player_hidden_for_a_second_keeps_his_id() -> None:
     ids = track_players(columns, 25.0)
     first = ids[np.asarray(frames) < 40][::2]
     later = ids[(np.asarray(frames) >= 65)][::2]
-    assert set(first[2:].tolist()) == set(later.tolist()) == {first[5]}
-    assert ids[0] == NO_TRACK  # a track is confirmed on its second frame
-    assert set(ids.tolist()) == {NO_TRACK, 1, 2}
+    assert set(first.tolist()) == set(later.tolist()) == {first[5]}  # the first frame too, before confirmation
+    assert set(ids.tolist()) == {1, 2}
+
+
+def test_a_lone_box_never_confirmed_stays_without_track() -> None:
+    columns = BoxColumns.from_rows([0, 5], [(0.0, 0.0, 10.0, 20.0), (500.0, 0.0, 10.0, 20.0)], [0.8, 0.8])
+    assert track_players(columns, 25.0).tolist() == [NO_TRACK, NO_TRACK]
 
 
 def test_cancel_and_bad_settings() -> None:
