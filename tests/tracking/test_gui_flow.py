@@ -25,7 +25,7 @@ def test_analysis_then_tracking_from_the_analysis_dialog(qtbot, tmp_path: Path, 
     window.show_video(video.id)
     settings = TrackingSettings.from_dict({"players": {"lost_seconds": 2.0}, "ball": {"max_gap": 6}})
     with qtbot.waitSignal(window.tracking.sig_tracks_changed, timeout=WAIT_MS) as tracked:
-        window.analysis.run_analysis(DetectorChoice("motion"), tracking=settings)
+        window.analysis.run_analysis(DetectorChoice("motion"), (0, 49), tracking=settings)
     analysis_id = tracked.args[0]
     assert window.video_panel.overlay_controls.analysis_id() == analysis_id
     boxes = window.video_panel.view.overlay.boxes
