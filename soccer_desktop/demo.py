@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+from soccer_desktop.analysis.motion_windows import analyse_with_motion
 from soccer_desktop.core.jobs import CancelCheck, ProgressCallback, never_cancelled, no_progress
 from soccer_desktop.project.store import DB_NAME, Project
 from soccer_desktop.video.library import add_video
@@ -33,7 +34,8 @@ def build_demo_project(
     demo = generate_match(media, seconds=seconds or DEMO_SECONDS, progress=progress, cancel=cancel)
     try:
         with Project.open_or_create(project_dir) as project:
-            add_video(project, demo.video, demo.events)
+            video, _ = add_video(project, demo.video, demo.events)
+            analyse_with_motion(project, video.id, progress=progress, cancel=cancel)  # opens onto overlay playback
     except BaseException:
         (project_dir / DB_NAME).unlink(missing_ok=True)
         shutil.rmtree(media, ignore_errors=True)

@@ -2,43 +2,21 @@
 
 Three kinds: batched SAHI slicing of an RF-DETR model (:mod:`.slicing`), RF-DETR
 on whole frames (one ``predict`` call per batch of frames), and motion
-proposals, whose empty-pitch background is learned per fixed window of the
-video, so a resumed run sees exactly the background the first run saw.
+proposals (:mod:`.motion_windows`). The protocol lives in :mod:`.runner`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any, Protocol
+from typing import Any
 
 import numpy as np
 
-from soccer_desktop.core.jobs import CancelCheck, ProgressCallback, never_cancelled, no_progress
+from soccer_desktop.core.jobs import CancelCheck, never_cancelled
+from soccer_desktop.analysis.runner import FrameBatchDetector
 from soccer_desktop.detect.choice import DetectorChoice
-from soccer_desktop.detect.motion import MotionDetector, MotionProposals
 from soccer_desktop.detect.rfdetr_backend import RfdetrDetector
 from soccer_desktop.project.store import NewBox, Video
-
-MOTION_WINDOW_S = 120.0  # frames in the same window share one learned background
-
-
-class FrameBatchDetector(Protocol):
-    @property
-    def name(self) -> str: ...
-
-    @property
-    def fingerprint(self) -> str:
-        """Every setting that changes the boxes: runs with the same one add to the same analysis."""
-        ...
-
-    def frames_per_call(self, width: int, height: int) -> int:
-        """How many frames to hand to :meth:`detect_frames` at once."""
-        ...
-
-    def detect_frames(self, video: Video, indices: Sequence[int], images: Sequence[np.ndarray],
-                      cancel: CancelCheck = never_cancelled) -> list[list[NewBox]]:  # fmt: skip
-        ...
-
 
 class WholeFrameRfdetr:
     """RF-DETR on whole frames (resized to its resolution), a batch of frames per call."""
@@ -106,45 +84,11 @@ class SlicedRfdetr:
         return self.slicer.detect_frames(images, cancel)
 
 
-class MotionWindows:
-    """Motion proposals with one background per fixed window of the video (learned when first needed)."""
-
-    def __init__(self, proposals: MotionProposals | None = None,
-                 progress: ProgressCallback = no_progress) -> None:  # fmt: skip
-        self.proposals = proposals or MotionProposals()
-        self.progress = progress
-        self._window: tuple[int, int] | None = None
-        self._detector: MotionDetector | None = None
-
-    @property
-    def name(self) -> str:
-        return "motion"
-
-    @property
-    def fingerprint(self) -> str:
-        return f"{self.proposals.fingerprint}|window={MOTION_WINDOW_S}"
-
-    def frames_per_call(self, width: int, height: int) -> int:
-        return 1
-
-    def detect_frames(self, video: Video, indices: Sequence[int], images: Sequence[np.ndarray],
-                      cancel: CancelCheck = never_cancelled) -> list[list[NewBox]]:  # fmt: skip
-        span = max(1, round(MOTION_WINDOW_S * video.fps))
-        results = []
-        for index, image in zip(indices, images, strict=True):
-            first = index // span * span
-            window = (first, min(first + span, video.frame_count) - 1)
-            if window != self._window or self._detector is None:
-                self._detector = self.proposals.for_frames(video, list(window), self.progress, cancel)
-                self._window = window
-            results.append(self._detector.detect(image, cancel))
-        return results
-
-
 def build_batch_detector(choice: DetectorChoice, batch: int | None = None,
                          warn: Callable[[str], None] = lambda _: None) -> FrameBatchDetector:  # fmt: skip
     """The detector for ``choice`` (RF-DETR loads here: call it inside the job, not on the GUI thread)."""
     if choice.detector == "motion":
+        from soccer_desktop.analysis.motion_windows import MotionWindows
         from soccer_desktop.detect.motion import MOTION_LIMITS
 
         warn(MOTION_LIMITS)

@@ -1,79 +1,25 @@
-"""The analysis job: run a detector over a whole video (or a frame range) and store every detection.
+"""The analysis job as the CLI and the GUI start it: a detector choice in, a stored analysis out.
 
-Frames are decoded on a thread of their own into a short queue, so the model
-never waits for FFmpeg. Boxes are written a chunk of frames per transaction
-together with the marks saying those frames are done; a run that was
-cancelled, crashed or killed continues where it stopped when started again
-with the same settings, and several ``--range`` shards with the same settings
-fill one analysis. No frame is missed or stored twice either way.
+The detector (RF-DETR loads here, off the GUI thread) is built from the plain
+:class:`DetectorChoice`; :func:`soccer_desktop.analysis.runner.analyse_video`
+does the work: decode thread, chunked writes, resume, shards.
 """
 
 from __future__ import annotations
 
-import queue
-import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
-from dataclasses import asdict, dataclass
+from collections.abc import Callable
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
-from soccer_desktop.analysis import store
-from soccer_desktop.analysis.detectors import FrameBatchDetector, build_batch_detector
-from soccer_desktop.core.errors import UserError
-from soccer_desktop.core.jobs import (
-    CancelCheck,
-    JobCancelled,
-    Progress,
-    ProgressCallback,
-    check_cancel,
-    format_eta,
-    never_cancelled,
-    no_progress,
-)
+from soccer_desktop.analysis.detectors import build_batch_detector
+from soccer_desktop.analysis.runner import AnalysisSummary, FrameBatchDetector, analyse_video, parse_range
+from soccer_desktop.core.jobs import CancelCheck, Progress, ProgressCallback, never_cancelled, no_progress
 from soccer_desktop.detect.choice import DetectorChoice
-from soccer_desktop.project.store import NewBox, Project, Video
+from soccer_desktop.project.store import Project
 
-WRITE_CHUNK_FRAMES = 25  # one transaction per second of 25 fps video: cheap, and little to redo after a kill
-DECODE_QUEUE_FRAMES = 8
-
-
-@dataclass(frozen=True)
-class AnalysisSummary:
-    analysis_id: int
-    name: str
-    analysed: int  # frames this run did
-    resumed: int  # frames of the range done before (earlier run or another shard)
-    boxes: int
-    seconds: float
-    video_done: int  # frames of the whole video analysed so far
-    frame_count: int
-
-    def describe(self) -> str:
-        rate = self.analysed / self.seconds if self.seconds > 0 else 0.0
-        text = (f"Analysis {self.analysis_id} ({self.name}): {self.analysed} frames analysed, {self.boxes} boxes, "
-                f"in {self.seconds:.1f} s ({rate:.2f} frames/s)")  # fmt: skip
-        if self.resumed:
-            text += f"; {self.resumed} frames were done before"
-        if self.video_done < self.frame_count:
-            text += f". {self.video_done} of {self.frame_count} frames of the video are analysed so far"
-        return text + "."
-
-
-def parse_range(text: str) -> tuple[int, int]:
-    """``A-B``: frames A to B, both included."""
-    first, dash, last = text.partition("-")
-    try:
-        if not dash:
-            raise ValueError
-        start, stop = int(first), int(last)
-    except ValueError:
-        raise UserError(f"{text!r} is not a frame range; write FIRST-LAST frame indices, e.g. 0-4499.") from None
-    if start < 0 or stop < start:
-        raise UserError(f"The frame range {text} is empty or negative; write FIRST-LAST with FIRST <= LAST.")
-    return start, stop
+__all__ = ["AnalysisSummary", "choice_settings", "parse_range", "run_analysis"]
 
 
 def choice_settings(choice: DetectorChoice) -> dict[str, Any]:
@@ -96,121 +42,16 @@ def run_analysis(
     progress: ProgressCallback = no_progress,
     cancel: CancelCheck = never_cancelled,
 ) -> AnalysisSummary:
-    """Analyse frames ``frame_range`` (inclusive; None: the whole video) of a video.
+    """Analyse frames ``frame_range`` (inclusive; None: the whole video) of a video with the chosen detector.
 
-    ``detector`` replaces the one built from ``choice`` (tests, benchmarks); an analysis of this video
-    with the same detector settings is continued rather than started anew.
+    ``batch`` is images per model call (None: from free GPU memory, fixed on the CPU); ``detector``
+    replaces the one built from ``choice`` (benchmarks). Same settings continue the same analysis.
     """
-    started = time.monotonic()
-    video = project.video(video_id)
-    first, last = (0, video.frame_count - 1) if frame_range is None else frame_range
-    if first >= video.frame_count:
-        raise UserError(f"The range starts at frame {first}, but the video has only {video.frame_count} frames "
-                        f"(0-{video.frame_count - 1}).")  # fmt: skip
-    last = min(last, video.frame_count - 1)
-    progress(Progress(0, 0, "Loading the detector…"))
-    detector = detector or build_batch_detector(choice, batch, warn)
-    analysis = store.find_analysis(project, video_id, detector.fingerprint)
-    if analysis is None:
-        settings = {"fingerprint": detector.fingerprint, "choice": choice_settings(choice),
-                    "frame_count": video.frame_count}  # fmt: skip
-        analysis = store.create_analysis(project, video_id, name or _default_name(detector, choice),
-                                         detector.name, settings)  # fmt: skip
-    done_before = store.done_frames(project, analysis.id, first, last)
-    todo = [i for i in range(first, last + 1) if i not in done_before]
-    store.set_status(project, analysis.id, "running")
-    boxes = analysed = 0
-    try:
-        per_call = max(1, detector.frames_per_call(video.width, video.height))
-        pending: list[tuple[int, Sequence[NewBox]]] = []
-        for indices, images in _decoded_batches(video, todo, per_call, cancel):
-            check_cancel(cancel)
-            found = detector.detect_frames(video, indices, images, cancel)
-            pending.extend(zip(indices, found, strict=True))
-            if len(pending) >= WRITE_CHUNK_FRAMES:
-                boxes += store.write_frames(project, analysis.id, pending)
-                analysed += len(pending)
-                pending = []
-            _report(progress, analysed + len(pending), len(todo), started)
-        boxes += store.write_frames(project, analysis.id, pending)
-        analysed += len(pending)
-    except JobCancelled:
-        store.set_status(project, analysis.id, "cancelled")
-        raise
-    except BaseException:
-        store.set_status(project, analysis.id, "failed")
-        raise
-    video_done = store.done_count(project, analysis.id)
-    store.set_status(project, analysis.id, "done" if video_done >= video.frame_count else "running")
-    return AnalysisSummary(analysis.id, analysis.name, analysed, len(done_before), boxes,
-                           time.monotonic() - started, video_done, video.frame_count)  # fmt: skip
-
-
-def _default_name(detector: FrameBatchDetector, choice: DetectorChoice) -> str:
+    project.video(video_id)  # an unknown video fails before the model loads
+    if detector is None:
+        progress(Progress(0, 0, "Loading the detector…"))
+        detector = build_batch_detector(choice, batch, warn)
     weights = f" · {Path(choice.weights).stem}" if choice.weights and choice.detector != "motion" else ""
-    return f"{detector.name}{weights} · {time.strftime('%Y-%m-%d %H:%M')}"
-
-
-def _report(progress: ProgressCallback, done: int, total: int, started: float) -> None:
-    elapsed = max(time.monotonic() - started, 1e-6)
-    rate = done / elapsed
-    eta = format_eta((total - done) / rate) if rate > 0 else format_eta(None)
-    progress(Progress(done, total, f"Analysing frame {done}/{total} ({rate:.1f} frames/s, ETA {eta})"))
-
-
-_END = object()
-
-
-def _decoded_batches(video: Video, indices: Sequence[int], per_batch: int,
-                     cancel: CancelCheck) -> Iterator[tuple[list[int], list[np.ndarray]]]:  # fmt: skip
-    """Batches of ``(indices, BGR frames)`` decoded ahead on a thread of their own."""
-    from soccer_desktop.video.reader import VideoReader
-
-    frames: queue.Queue[Any] = queue.Queue(maxsize=DECODE_QUEUE_FRAMES)
-    stop = threading.Event()
-
-    def put(item: Any) -> bool:
-        while not stop.is_set():
-            try:
-                frames.put(item, timeout=0.1)
-                return True
-            except queue.Full:
-                continue
-        return False
-
-    def decode() -> None:
-        try:
-            with VideoReader(video.path) as reader:
-                for index in indices:
-                    if stop.is_set() or not put((index, reader.read(index))):
-                        return
-        except BaseException as error:  # handed to the consuming thread, which raises it
-            put(error)
-            return
-        put(_END)
-
-    thread = threading.Thread(target=decode, name=f"analysis decode {Path(video.path).name}", daemon=True)
-    thread.start()
-    try:
-        batch_indices: list[int] = []
-        batch_images: list[np.ndarray] = []
-        while True:
-            try:
-                item = frames.get(timeout=0.1)
-            except queue.Empty:
-                check_cancel(cancel)
-                continue
-            if item is _END:
-                break
-            if isinstance(item, BaseException):
-                raise item
-            batch_indices.append(item[0])
-            batch_images.append(item[1])
-            if len(batch_indices) >= per_batch:
-                yield batch_indices, batch_images
-                batch_indices, batch_images = [], []
-        if batch_indices:
-            yield batch_indices, batch_images
-    finally:
-        stop.set()
-        thread.join(timeout=5)
+    return analyse_video(project, video_id, detector, {"choice": choice_settings(choice)}, frame_range,
+                         name=name or f"{detector.name}{weights} · {time.strftime('%Y-%m-%d %H:%M')}",
+                         progress=progress, cancel=cancel)  # fmt: skip
