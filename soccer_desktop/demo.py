@@ -6,6 +6,7 @@ import shutil
 from pathlib import Path
 
 from soccer_desktop.analysis.motion_windows import analyse_with_motion
+from soccer_desktop.analysis.track_job import run_tracking
 from soccer_desktop.core.jobs import CancelCheck, ProgressCallback, never_cancelled, no_progress
 from soccer_desktop.project.store import DB_NAME, Project
 from soccer_desktop.video.library import add_video
@@ -35,7 +36,8 @@ def build_demo_project(
     try:
         with Project.open_or_create(project_dir) as project:
             video, _ = add_video(project, demo.video, demo.events)
-            analyse_with_motion(project, video.id, progress=progress, cancel=cancel)  # opens onto overlay playback
+            summary = analyse_with_motion(project, video.id, progress=progress, cancel=cancel)  # overlay playback
+            run_tracking(project, summary.analysis_id, progress=progress, cancel=cancel)  # with ids and teams
     except BaseException:
         (project_dir / DB_NAME).unlink(missing_ok=True)
         shutil.rmtree(media, ignore_errors=True)

@@ -26,3 +26,14 @@ def test_cancel_leaves_no_project(tmp_path: Path) -> None:
     with pytest.raises(JobCancelled):
         build_demo_project(tmp_path / "demo", seconds=2.0, cancel=lambda: next(calls) > 5)
     assert not (tmp_path / "demo" / DB_NAME).exists()
+
+
+def test_the_demo_analysis_is_tracked(tmp_path: Path) -> None:
+    from soccer_desktop.analysis import store
+
+    folder = build_demo_project(tmp_path / "demo", seconds=1.0)
+    with Project.open(folder) as project:
+        [analysis] = store.list_analyses(project)
+        players = [d for d in store.iter_detections(project, analysis.id) if d.class_id == 1]
+        assert sum(d.track_id is not None for d in players) >= 0.9 * len(players)
+        assert {d.team for d in players} >= {0, 1}

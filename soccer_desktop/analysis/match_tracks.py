@@ -106,13 +106,15 @@ def compute_tracks(
     tracked = tracks != NO_TRACK
     if settings.assign_teams and grab is not None and len(np.unique(tracks[tracked])) >= 2:
         assignment = _teams(players, tracks, settings.teams, grab, _stage(progress, 65, 35), cancel)
-        team_of_box[tracked] = [assignment.team.get(int(t), NO_TEAM) for t in tracks[tracked].tolist()]
+        if assignment is not None:
+            team_of_box[tracked] = [assignment.team.get(int(t), NO_TEAM) for t in tracks[tracked].tolist()]
     progress(Progress(100, 100, "Tracks ready"))
     return TrackingResult(tracks, team_of_box, ball, assignment)
 
 
 def _teams(players: BoxColumns, tracks: np.ndarray, settings: TeamSettings, grab: FrameGrabber,
-           progress: ProgressCallback, cancel: CancelCheck) -> TeamAssignment:  # fmt: skip
+           progress: ProgressCallback, cancel: CancelCheck) -> TeamAssignment | None:  # fmt: skip
+    """Teams from kit colours read on sampled frames; None when fewer than two tracks' kits could be read."""
     wanted = sample_frames(players.frame, tracks, settings.sample_every)
     rows_of = dict(players.by_frame())
     sample_tracks: list[np.ndarray] = []
@@ -128,12 +130,14 @@ def _teams(players: BoxColumns, tracks: np.ndarray, settings: TeamSettings, grab
         colours, valid = torso_colours(image, players.xywh[rows][mine])
         sample_tracks.append(tracks[rows][mine][valid])
         sample_colours.append(colours[valid])
+    read = np.unique(np.concatenate(sample_tracks)) if sample_tracks else np.zeros(0)
+    if len(read) < 2:
+        return None
     tracked = tracks != NO_TRACK
     xywh = players.xywh[tracked]
     foot = xywh[:, :2] + xywh[:, 2:] * [0.5, 1.0]
-    return assign_teams(np.concatenate(sample_tracks) if sample_tracks else np.zeros(0, np.int64),
-                        np.concatenate(sample_colours) if sample_colours else np.zeros((0, 3)),
-                        tracks[tracked], players.frame[tracked], foot, settings)  # fmt: skip
+    return assign_teams(np.concatenate(sample_tracks), np.concatenate(sample_colours), tracks[tracked],
+                        players.frame[tracked], foot, settings)  # fmt: skip
 
 
 def _sequential_source(grab: FrameGrabber, first: int, last: int) -> FrameSource:

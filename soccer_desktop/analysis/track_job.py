@@ -95,6 +95,8 @@ def run_tracking(
             notes.append(f"{video.path} is missing, so kit colours could not be read and teams are unknown.")
     check_cancel(cancel)
     result = _compute(players, balls, video.path if readable else None, video.fps, settings, progress, cancel)
+    if settings.assign_teams and readable and result.teams is None:
+        notes.append("Fewer than two players' kit colours could be read, so teams are unknown.")
     check_cancel(cancel)
     progress(Progress(99, 100, "Saving the tracks"))
     write, summary = _to_store(boxes, is_player, is_ball, result, analysis_id, settings, notes)
