@@ -148,3 +148,20 @@ def test_command_line_tracks_names_and_exports(analysed: tuple[Project, int], tm
     assert {r["track_id"] for r in records if r["class"] == "player"} >= {"1", "23"}
     assert {r["team"] for r in records if r["track_id"] == "5" and r["class"] == "player"} == {"1"}
     assert {r["flags"] for r in records} == {"0", "1", "2"}
+
+
+def test_json_export_names_the_teams_and_flags(analysed: tuple[Project, int], tmp_path: Path) -> None:
+    import json
+
+    from soccer_desktop.analysis.export import export_json
+
+    project, analysis_id = analysed
+    untracked = json.loads(export_json(project, analysis_id, tmp_path / "before.json").read_text())
+    assert "tracking" not in untracked
+    run_tracking(project, analysis_id, TrackingSettings(assign_teams=False))
+    set_team_style(project, analysis_id, 1, name="Blues")
+    data = json.loads(export_json(project, analysis_id, tmp_path / "after.json").read_text())
+    assert data["tracking"]["teams"]["1"]["name"] == "Blues"
+    assert data["tracking"]["flags"] == {"1": "ghost ball", "2": "interpolated ball"}
+    flagged = [d for d in data["detections"] if d["flags"]]
+    assert {d["flags"] for d in flagged} == {1, 2} and all(d["track_id"] is None for d in flagged if d["flags"] == 1)
