@@ -55,7 +55,10 @@ def render_video(project: Project, analysis_id: int, out: Path, options: Overlay
     """Write ``out`` (MP4, H.264) with the analysis's overlays on every frame of its video."""
     from soccer_desktop.video.reader import VideoReader
 
-    options = options or OverlayOptions()
+    if options is None:  # the analysis's own team colours (named and recoloured teams)
+        from soccer_desktop.analysis.track_store import team_styles
+
+        options = OverlayOptions(team_colours={t: s.rgb for t, s in team_styles(project, analysis_id).items()})
     analysis = store.get_analysis(project, analysis_id)
     video = project.video(analysis.video_id)
     out = Path(out)

@@ -40,3 +40,25 @@ def test_trail_follows_the_trajectory_not_the_raw_candidates() -> None:
     assert [round(p.x) for p in points] == [54, 64, 74, 84, 94]
     untracked = ball_trail(stray, 10, OverlayOptions())  # before tracking: the best candidate of each frame
     assert [round(p.x) for p in untracked] == [904] * 5
+
+
+def test_rendered_video_uses_the_analysis_team_colours(tmp_path, index_clip) -> None:
+    import av
+
+    from soccer_desktop.analysis import store
+    from soccer_desktop.analysis.render import render_video
+    from soccer_desktop.analysis.track_store import set_team_style
+    from soccer_desktop.project.store import BoxSource, NewBox, Project
+    from soccer_desktop.video.library import add_video
+
+    with Project.create(tmp_path / "p") as project:
+        video, _ = add_video(project, index_clip)
+        analysis = store.create_analysis(project, video.id, "a", "motion")
+        store.write_frames(project, analysis.id, [(0, [NewBox(ClassId.PLAYER, 100, 8, 60, 48, 0.8, BoxSource.PSEUDO)])])
+        store.update_detections(project, analysis.id, [(0, 0, 3, 1, 0)])
+        set_team_style(project, analysis.id, 1, colour="#00ff00")
+        out = render_video(project, analysis.id, tmp_path / "o.mp4")
+    with av.open(str(out)) as container:
+        frame = next(container.decode(video=0)).to_ndarray(format="rgb24")
+    edge = frame[20:44, 99:102].reshape(-1, 3).astype(int)  # the box's left side, 2 px wide
+    assert (edge[:, 1] > 150).mean() > 0.8 and (edge[:, 0] < 110).mean() > 0.8
