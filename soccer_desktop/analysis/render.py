@@ -1,9 +1,9 @@
 """Render an analysis into an MP4: every frame of the video with its overlays (PyAV + libx264).
 
 The overlays are the ones the video panel shows (:mod:`.styling`), drawn with
-OpenCV so this runs headless. Frames are read in order by the frame-accurate
-reader and boxes a block of frames at a time, so memory stays flat on a full
-match. The file is written under a temporary name and renamed when complete.
+OpenCV so this runs headless. Frames are decoded in order by the frame-accurate
+reader on a thread of their own (decoding overlaps encoding), boxes are read a
+block of frames at a time, so memory stays flat on a full match. The file is written under a temporary name and renamed when complete.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ import numpy as np
 
 from soccer_desktop.analysis import store
 from soccer_desktop.analysis.export import ExportError, staged_path
+from soccer_desktop.analysis.runner import decoded_batches
 from soccer_desktop.analysis.styling import OverlayOptions, ball_trail, styled_boxes
 from soccer_desktop.core.jobs import CancelCheck, Progress, ProgressCallback, check_cancel, never_cancelled, no_progress
 from soccer_desktop.project.store import ClassId, Project
@@ -53,8 +54,6 @@ def draw_overlay(image: np.ndarray, detections: list[store.Detection], recent_ba
 def render_video(project: Project, analysis_id: int, out: Path, options: OverlayOptions | None = None,
                  progress: ProgressCallback = no_progress, cancel: CancelCheck = never_cancelled) -> Path:  # fmt: skip
     """Write ``out`` (MP4, H.264) with the analysis's overlays on every frame of its video."""
-    from soccer_desktop.video.reader import VideoReader
-
     if options is None:  # the analysis's own team colours (named and recoloured teams)
         from soccer_desktop.analysis.track_store import team_styles
 
@@ -62,24 +61,23 @@ def render_video(project: Project, analysis_id: int, out: Path, options: Overlay
     analysis = store.get_analysis(project, analysis_id)
     video = project.video(analysis.video_id)
     out = Path(out)
-    with VideoReader(video.path) as reader, staged_path(out) as staging:
-        count = reader.frame_count
+    count = video.frame_count
+    with staged_path(out) as staging:
         try:
             container = av.open(str(staging), "w", format="mp4")
         except (av.error.FFmpegError, OSError) as error:
             raise ExportError(f"{out} cannot be written ({error}). Choose a folder you can write to.") from error
         with container:
             stream = container.add_stream("libx264", rate=Fraction(video.fps).limit_denominator(1001))
-            stream.width, stream.height, stream.pix_fmt = reader.info.width // 2 * 2, reader.info.height // 2 * 2, "yuv420p"
+            stream.width, stream.height, stream.pix_fmt = video.width // 2 * 2, video.height // 2 * 2, "yuv420p"
             stream.options = ENCODER_OPTIONS
             by_frame: dict[int, list[store.Detection]] = {}
             balls: list[store.Detection] = []
-            for index in range(count):
+            for [index], [image] in decoded_batches(video, range(count), 1, cancel):  # decoded on its own thread
                 if index % BLOCK_FRAMES == 0:
                     check_cancel(cancel)
                     progress(Progress(index, count, f"Rendering frame {index}/{count}"))
                     by_frame, balls = _block(project, analysis_id, index, options.trail_frames)
-                image = reader.read(index).copy()
                 draw_overlay(image, by_frame.get(index, []), balls, index, options)
                 image = image[: stream.height, : stream.width]
                 for packet in stream.encode(av.VideoFrame.from_ndarray(image, format="bgr24")):

@@ -126,7 +126,7 @@ def analyse_video(
     try:
         per_call = max(1, detector.frames_per_call(video.width, video.height))
         pending: list[tuple[int, Sequence[NewBox]]] = []
-        for indices, images in _decoded_batches(video, todo, per_call, cancel):
+        for indices, images in decoded_batches(video, todo, per_call, cancel):
             check_cancel(cancel)
             found = detector.detect_frames(video, indices, images, cancel)
             pending.extend(zip(indices, found, strict=True))
@@ -159,7 +159,7 @@ def _report(progress: ProgressCallback, done: int, total: int, started: float) -
 _END = object()
 
 
-def _decoded_batches(video: Video, indices: Sequence[int], per_batch: int,
+def decoded_batches(video: Video, indices: Sequence[int], per_batch: int,
                      cancel: CancelCheck) -> Iterator[tuple[list[int], list[np.ndarray]]]:  # fmt: skip
     """Batches of ``(indices, BGR frames)`` decoded ahead on a thread of their own."""
     from soccer_desktop.video.reader import VideoReader

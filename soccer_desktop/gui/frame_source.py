@@ -1,7 +1,10 @@
 """Decodes frames on a background thread so the GUI never waits for FFmpeg.
 
 Requests coalesce: while the decoder is busy, only the newest request is
-kept, so dragging the scrub bar never builds a backlog.
+kept, so dragging the scrub bar never builds a backlog. When frames are
+asked for one after another (playing, stepping), the next one is decoded as
+soon as one is handed over, so decoding runs while the GUI paints (the
+reader keeps that frame for the request).
 """
 
 from __future__ import annotations
@@ -40,6 +43,7 @@ class FrameSource(QObject):
         self._request: tuple[int, bool] | None = None
         self._stopping = False
         self._busy = True
+        self._previous_exact = -2
         self._thread = threading.Thread(target=self._run, name=f"decode {path.name}", daemon=True)
 
     def start(self) -> None:
@@ -109,6 +113,20 @@ class FrameSource(QObject):
                 self.sig_error.emit(f"Frame {index} could not be decoded: {error!r}")
             else:
                 self.sig_frame.emit(shown, image, exact)
+                self._decode_ahead(reader, shown, exact)
             finally:
                 with self._condition:
                     self._busy = False
+
+    def _decode_ahead(self, reader: VideoReader, shown: int, exact: bool) -> None:
+        """After consecutive frames, decode ``shown + 1`` now: the reader keeps it for its request."""
+        sequential = exact and shown == self._previous_exact + 1
+        self._previous_exact = shown if exact else -2
+        with self._condition:
+            wanted = sequential and self._request is None and not self._stopping
+            self._busy = False  # a request may come in meanwhile; it is served right after this frame
+        if wanted and shown + 1 < reader.frame_count:
+            try:
+                reader.read(shown + 1)
+            except Exception:  # noqa: BLE001 - the real request reports the error when it asks for this frame
+                log.debug("Reading ahead frame %d failed", shown + 1, exc_info=True)

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     import numpy as np
 
 WHEEL_ZOOM_STEP = 1.25
+RESAMPLE_BELOW_SCALE = 0.75  # shrink with OpenCV once per frame: Qt's smooth scaling on every paint costs ~10 ms at 4K
 
 
 def qimage_from_bgr(image: np.ndarray) -> QImage:
@@ -45,6 +46,7 @@ class FrameView(QWidget):
         self._array: np.ndarray | None = None
         self._image: QImage | None = None
         self.overlay: FrameOverlay | None = None
+        self._shrunk: tuple[tuple[int, int], np.ndarray, QImage] | None = None
         self._overlay_painter = OverlayPainter()
         self._fit_mode = True
         self._pan_start: QPointF | None = None
@@ -55,6 +57,7 @@ class FrameView(QWidget):
         """Show a frame and the overlay of that same frame (both change in one repaint)."""
         self._array = image
         self.overlay = overlay
+        self._shrunk = None
         self._image = None if image is None else qimage_from_bgr(image)
         if self._fit_mode:
             self._apply_fit()
@@ -138,14 +141,27 @@ class FrameView(QWidget):
             self._apply_fit()
         super().resizeEvent(event)
 
+    def _shrunk_image(self, width: int, height: int) -> QImage:
+        """The frame resampled (bilinear, as Qt's smooth scaling) to the size it is shown at, once per frame and size."""
+        import cv2
+
+        if self._shrunk is None or self._shrunk[0] != (width, height):
+            assert self._array is not None
+            small = cv2.resize(self._array, (max(1, width), max(1, height)), interpolation=cv2.INTER_LINEAR)
+            self._shrunk = ((width, height), small, qimage_from_bgr(small))
+        return self._shrunk[2]
+
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
         painter.fillRect(self.rect(), self._background)
         if self._image is not None:
             t = self.transform
             target = QRectF(t.offset_x, t.offset_y, self._image.width() * t.scale, self._image.height() * t.scale)
-            painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, t.scale < 1.0)
-            painter.drawImage(target, self._image)
+            if t.scale < RESAMPLE_BELOW_SCALE:
+                painter.drawImage(target, self._shrunk_image(round(target.width()), round(target.height())))
+            else:
+                painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, t.scale < 1.0)
+                painter.drawImage(target, self._image)
             if self.overlay is not None:
                 self._overlay_painter.paint(painter, t, self.overlay)
         painter.end()

@@ -140,3 +140,25 @@ def test_ranges_and_videos_that_cannot_be_analysed(project: Project) -> None:
     with pytest.raises(UserError, match="only 80 frames"):
         run_analysis(project, project.videos()[0].id, MOTION, (500, 600))
     assert store.list_analyses(project) == []
+
+
+@pytest.mark.slow
+def test_rfdetr_sliced_and_whole_frame_through_the_cli(tmp_path: Path, random_checkpoint: Path,
+                                                       capsys: pytest.CaptureFixture[str]) -> None:  # fmt: skip
+    from soccer_desktop.cli import main
+
+    clip = write_pitch_clip(tmp_path / "small.mp4", frames=6, width=480, height=320)
+    root = tmp_path / "cli"
+    assert main(["video", "add", str(root), str(clip)]) == 0
+    base = ["analyze", str(root), "--video", "1", "--weights", str(random_checkpoint), "--conf", "0.3"]
+    assert main([*base, "--range", "0-2", "--batch", "4"]) == 0
+    assert main([*base, "--range", "0-1", "--no-sahi"]) == 0
+    out = capsys.readouterr().out
+    assert "3 frames analysed" in out and "2 frames analysed" in out
+    with Project.open(root) as project:
+        sliced, whole = sorted(store.list_analyses(project), key=lambda a: a.id)
+        assert sliced.detector == "rfdetr-nano+sahi" and whole.detector == "rfdetr-nano"
+        assert sliced.settings["choice"]["sahi"] is not None and whole.settings["choice"]["sahi"] is None
+        assert store.done_frames(project, sliced.id) == {0, 1, 2} and store.detection_count(project, sliced.id) > 0
+        for d in store.iter_detections(project, sliced.id):
+            assert 0 <= d.x and d.x + d.w <= 480 + 1e-6 and 0 <= d.y and d.y + d.h <= 320 + 1e-6
