@@ -165,3 +165,13 @@ def test_json_export_names_the_teams_and_flags(analysed: tuple[Project, int], tm
     assert data["tracking"]["flags"] == {"1": "ghost ball", "2": "interpolated ball"}
     flagged = [d for d in data["detections"] if d["flags"]]
     assert {d["flags"] for d in flagged} == {1, 2} and all(d["track_id"] is None for d in flagged if d["flags"] == 1)
+
+
+def test_deleting_an_analysis_removes_its_tracking(analysed: tuple[Project, int]) -> None:
+    project, analysis_id = analysed
+    run_tracking(project, analysis_id, TrackingSettings(assign_teams=False))
+    set_team_style(project, analysis_id, 0, name="Reds")
+    move_track(project, analysis_id, 1, 1)
+    store.delete_analysis(project, analysis_id)
+    for table in ("analysis_tracking", "analysis_teams", "track_team_overrides"):
+        assert project.read(f"SELECT COUNT(*) FROM {table}")[0][0] == 0
