@@ -64,3 +64,20 @@ def test_teams_dialog_renames_and_recolours(qtbot, monkeypatch) -> None:
     monkeypatch.setattr(QColorDialog, "getColor", lambda *args: QColor())  # picker cancelled
     qtbot.mouseClick(dialog.colour_buttons[1], Qt.MouseButton.LeftButton)
     assert dialog.styles()[1].colour == "#00aa00"
+
+
+def test_the_analyse_dialog_offers_tracking_after_detection(qtbot, tmp_path, index_clip) -> None:
+    from soccer_desktop.gui.analysis_actions import AnalyseDialog
+    from soccer_desktop.project.store import Project
+    from soccer_desktop.video.library import add_video
+
+    with Project.create(tmp_path / "p") as project:
+        video, _ = add_video(project, index_clip)
+    dialog = AnalyseDialog(video)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert dialog.track_group.isChecked() and dialog.tracking() == TrackingSettings()
+    _type(qtbot, dialog.tracking_form.gap_spin.lineEdit(), "3")
+    assert dialog.tracking().ball.max_gap == 3
+    dialog.track_group.setChecked(False)
+    assert dialog.tracking() is None
