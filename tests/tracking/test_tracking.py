@@ -33,7 +33,7 @@ def test_noisy_boxes_with_dropped_frames_keep_their_ids(match: DemoMatch, tracke
     boxes, _ = noisy_boxes(truth, np.random.default_rng(0), jitter_px=1.0, drop=0.1)
     scores = tracking_scores(truth, boxes, track_players(boxes, match.fps, TrackerSettings(tracker=tracker)))
     _report(f"noisy boxes, {tracker}", scores)
-    floors = {"bytetrack": (0.85, 0.65, 5), "botsort": (0.75, 0.6, 20)}[tracker]
+    floors = {"bytetrack": (0.9, 0.68, 3), "botsort": (0.8, 0.62, 15)}[tracker]  # measured 0.94/0.73/0, 0.88/0.69/8
     assert scores["IDF1"] >= floors[0] and scores["HOTA"] >= floors[1] and scores["IDSW"] <= floors[2]
 
 
@@ -42,7 +42,7 @@ def test_motion_proposals_are_tracked(match: DemoMatch, motion_players: BoxColum
     ids = track_players(motion_players, match.fps)
     scores = tracking_scores(truth, motion_players, ids)
     _report("motion proposals", scores)
-    assert scores["HOTA"] >= 0.5 and scores["IDF1"] >= 0.6
+    assert scores["HOTA"] >= 0.65 and scores["IDF1"] >= 0.9 and scores["IDSW"] <= 3  # measured 0.73, 0.97, 0
 
 
 def test_a_player_hidden_for_a_second_keeps_his_id() -> None:
