@@ -78,3 +78,27 @@ def test_cancel_and_bad_settings() -> None:
         track_players(columns, 25.0, TrackerSettings(tracker="botsort", camera_motion=True))
     assert TrackerSettings.from_dict({**TrackerSettings().as_dict(), "unknown": 1}) == TrackerSettings()
     assert len(track_players(BoxColumns.from_rows([], np.zeros((0, 4)), []), 25.0)) == 0
+
+
+def test_camera_motion_reads_the_pictures_in_one_forward_pass() -> None:
+    """BoT-SORT's compensation sees every frame once, in order, through the same grabber the job passes."""
+    from soccer_desktop.analysis.match_tracks import TrackingSettings, compute_tracks
+
+    rng = np.random.default_rng(0)
+    texture = rng.integers(0, 255, (240, 400, 3), dtype=np.uint8)
+    asked: list[list[int]] = []
+
+    def grab(indices):
+        wanted = list(indices)
+        asked.append(wanted)
+        for index in wanted:
+            yield index, np.ascontiguousarray(texture[:, 2 * index : 2 * index + 320])  # the camera pans right
+
+    frames = [f for f in range(30) for _ in range(2)]
+    boxes = [(60.0 - 2 * f + 40 * k, 50.0 + 60 * k, 12.0, 30.0) for f in range(30) for k in range(2)]
+    players = BoxColumns.from_rows(frames, boxes, [0.9] * len(frames))
+    balls = BoxColumns.from_rows([], np.zeros((0, 4)), [])
+    settings = TrackingSettings(TrackerSettings(tracker="botsort", camera_motion=True), assign_teams=False)
+    result = compute_tracks(players, balls, 25.0, settings, grab)
+    assert asked == [list(range(30))]
+    assert set(result.player_track.tolist()) == {1, 2}
