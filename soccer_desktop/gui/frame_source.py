@@ -23,13 +23,15 @@ if TYPE_CHECKING:
     from soccer_desktop.video.reader import VideoInfo, VideoReader
 
 log = logging.getLogger(__name__)
+SHRINK_BELOW_SCALE = 0.75  # FrameView.RESAMPLE_BELOW_SCALE: below it frames are shown resampled
 
 
 class FrameSource(QObject):
     """Owns one :class:`VideoReader` on a worker thread; errors arrive as ``sig_error``."""
 
-    sig_frame = Signal(int, object, bool)
-    """Frame index, BGR array, and whether it is the exact frame asked for (False: nearby keyframe)."""
+    sig_frame = Signal(int, object, bool, object)
+    """Frame index, BGR array, whether it is the exact frame asked for (False: nearby keyframe), and the
+    frame already resampled to the display size (None unless one was set and is much smaller)."""
     sig_error = Signal(str)
     sig_opened = Signal(object)
     """The video is open: its VideoInfo."""
@@ -44,6 +46,8 @@ class FrameSource(QObject):
         self._stopping = False
         self._busy = True
         self._previous_exact = -2
+        self._display_size: tuple[int, int] | None = None
+        self._ahead: tuple[int, object, object] | None = None  # index, frame, its resampled copy
         self._thread = threading.Thread(target=self._run, name=f"decode {path.name}", daemon=True)
 
     def start(self) -> None:
@@ -57,6 +61,21 @@ class FrameSource(QObject):
         with self._condition:
             self._request = (index, exact)
             self._condition.notify()
+
+    def set_display_size(self, size: tuple[int, int] | None) -> None:
+        """The size frames are shown at: much smaller frames are resampled here, off the GUI thread."""
+        with self._condition:
+            self._display_size = size
+
+    def _shrunk(self, image: object) -> object:
+        with self._condition:
+            size = self._display_size
+        height, width = image.shape[:2]  # type: ignore[attr-defined]
+        if size is None or size[0] >= width * SHRINK_BELOW_SCALE or size[0] <= 0 or size[1] <= 0:
+            return None
+        import cv2
+
+        return cv2.resize(image, size, interpolation=cv2.INTER_LINEAR)  # same filter as FrameView's own
 
     def is_idle(self) -> bool:
         with self._condition:
@@ -112,7 +131,13 @@ class FrameSource(QObject):
                 log.exception("Decoding frame %d of %s failed", index, self.path)
                 self.sig_error.emit(f"Frame {index} could not be decoded: {error!r}")
             else:
-                self.sig_frame.emit(shown, image, exact)
+                ahead = self._ahead
+                self._ahead = None
+                reused = ahead is not None and ahead[0] == shown and ahead[1] is image
+                shrunk = ahead[2] if reused else self._shrunk(image)  # type: ignore[index]
+                if shrunk is not None and shrunk.shape[1::-1] != self._display_size:  # type: ignore[attr-defined]
+                    shrunk = self._shrunk(image)  # the window was resized meanwhile
+                self.sig_frame.emit(shown, image, exact, shrunk)
                 self._decode_ahead(reader, shown, exact)
             finally:
                 with self._condition:
@@ -127,6 +152,7 @@ class FrameSource(QObject):
             self._busy = False  # a request may come in meanwhile; it is served right after this frame
         if wanted and shown + 1 < reader.frame_count:
             try:
-                reader.read(shown + 1)
+                image = reader.read(shown + 1)
+                self._ahead = (shown + 1, image, self._shrunk(image))
             except Exception:  # noqa: BLE001 - the real request reports the error when it asks for this frame
                 log.debug("Reading ahead frame %d failed", shown + 1, exc_info=True)

@@ -53,11 +53,17 @@ class FrameView(QWidget):
         self._background = QColor(30, 30, 30)
 
     # ------------------------------------------------------------------ frame
-    def set_frame(self, image: np.ndarray | None, overlay: FrameOverlay | None = None) -> None:
-        """Show a frame and the overlay of that same frame (both change in one repaint)."""
+    def set_frame(self, image: np.ndarray | None, overlay: FrameOverlay | None = None,
+                  shrunk: np.ndarray | None = None) -> None:  # fmt: skip
+        """Show a frame and the overlay of that same frame (both change in one repaint).
+
+        ``shrunk`` is the frame already resampled to the size it will be shown at (made off the GUI thread).
+        """
         self._array = image
         self.overlay = overlay
         self._shrunk = None
+        if shrunk is not None:
+            self._shrunk = ((shrunk.shape[1], shrunk.shape[0]), shrunk, qimage_from_bgr(shrunk))
         self._image = None if image is None else qimage_from_bgr(image)
         if self._fit_mode:
             self._apply_fit()
@@ -72,6 +78,14 @@ class FrameView(QWidget):
     def frame_array(self) -> np.ndarray | None:
         """The BGR frame on screen."""
         return self._array
+
+    def display_size(self) -> tuple[int, int] | None:
+        """The size the frame is painted at, when it is shown resampled (zoomed out enough), else None."""
+        size = self.frame_size()
+        scale = self.transform.scale
+        if size is None or scale >= RESAMPLE_BELOW_SCALE:
+            return None
+        return round(size[0] * scale), round(size[1] * scale)
 
     def frame_size(self) -> tuple[int, int] | None:
         return None if self._image is None else (self._image.width(), self._image.height())

@@ -44,21 +44,48 @@ class FrameOverlay:
 
 
 class OverlaySource:
-    """Reads one analysis's boxes for a frame (a primary-key read, well under a millisecond)."""
+    """One analysis's boxes for any frame, read from the project a block of frames at a time.
+
+    A block is one primary-key range read (a few milliseconds for 100 frames); playback then finds
+    each frame and its ball trail in memory. A commit by another connection (a running analysis,
+    tracking) changes the database's data version and drops the blocks read before it.
+    """
+
+    BLOCK_FRAMES = 100
+    KEPT_BLOCKS = 3
 
     def __init__(self, project: Project, analysis_id: int, options: OverlayOptions | None = None) -> None:
         self.project = project
         self.analysis_id = analysis_id
         self.options = options or OverlayOptions()
+        self._blocks: dict[int, dict[int, list[store.Detection]]] = {}
+        self._version: int | None = None
 
     def for_frame(self, index: int) -> FrameOverlay:
-        detections = store.frame_detections(self.project, self.analysis_id, index)
+        version = self.project.data_version()
+        if version != self._version:
+            self._blocks.clear()
+            self._version = version
+        detections = self._detections(index)
         trail: list[TrailPoint] = []
         if self.options.trail_frames > 0 and index > 0:
-            balls = store.detections_between(self.project, self.analysis_id, max(0, index - self.options.trail_frames),
-                                             index - 1, ClassId.BALL)  # fmt: skip
+            balls = [d for i in range(max(0, index - self.options.trail_frames), index)
+                     for d in self._detections(i) if d.class_id == ClassId.BALL]  # fmt: skip
             trail = ball_trail(balls, index, self.options)
         return FrameOverlay(index, styled_boxes(detections, self.options), trail)
+
+    def _detections(self, index: int) -> list[store.Detection]:
+        number = index // self.BLOCK_FRAMES
+        block = self._blocks.get(number)
+        if block is None:
+            if len(self._blocks) >= self.KEPT_BLOCKS:
+                del self._blocks[next(iter(self._blocks))]
+            first = number * self.BLOCK_FRAMES
+            block = {}
+            for row in store.detections_between(self.project, self.analysis_id, first, first + self.BLOCK_FRAMES - 1):
+                block.setdefault(row.frame_index, []).append(row)
+            self._blocks[number] = block
+        return block.get(index, [])
 
 
 class OverlayPainter:

@@ -339,9 +339,11 @@ class VideoPanel(QWidget):
             self._request(min(due, self.frame_count - 1), exact=True)
 
     # ---------------------------------------------------------------- frames
-    def _on_frame(self, index: int, image: np.ndarray, exact: bool) -> None:
+    def _on_frame(self, index: int, image: np.ndarray, exact: bool, shrunk: np.ndarray | None = None) -> None:
         self._shown_any = index
-        self.view.set_frame(image, self._overlay_for(index))  # picture and boxes of the same frame, together
+        self.view.set_frame(image, self._overlay_for(index), shrunk)  # picture and boxes of one frame, together
+        if self._source is not None:
+            self._source.set_display_size(self.view.display_size())  # the next frames come resampled
         if not exact:
             self._timecode.setText(f"≈ {timecode(index, self.fps)}")
             return
