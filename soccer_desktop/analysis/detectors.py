@@ -12,11 +12,12 @@ from typing import Any
 
 import numpy as np
 
-from soccer_desktop.core.jobs import CancelCheck, never_cancelled
 from soccer_desktop.analysis.runner import FrameBatchDetector
+from soccer_desktop.core.jobs import CancelCheck, never_cancelled
 from soccer_desktop.detect.choice import DetectorChoice
 from soccer_desktop.detect.rfdetr_backend import RfdetrDetector
 from soccer_desktop.project.store import NewBox, Video
+
 
 class WholeFrameRfdetr:
     """RF-DETR on whole frames (resized to its resolution), a batch of frames per call."""
