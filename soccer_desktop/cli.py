@@ -27,6 +27,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "soccer_desktop.labels.commands",
     "soccer_desktop.evaluation.commands",
     "soccer_desktop.analysis.commands",
+    "soccer_desktop.analysis.track_commands",
     "soccer_desktop.diagnostics.commands",
 )
 

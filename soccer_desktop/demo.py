@@ -23,9 +23,9 @@ REVIEW_EVERY = 25
 #: Written last: a demo folder without it is finished on the next start, never used half-made.
 COMPLETE_MARKER = ".demo-complete"
 #: Share of the progress bar each stage takes (rendering dominates).
-_STAGES = (("Rendering the match", 0.40), ("Importing the ground truth", 0.05),
-           ("Extracting frames to review", 0.05), ("Motion pseudo-labels", 0.07),
-           ("Analysing the match", 0.43))
+_STAGES = (("Rendering the match", 0.30), ("Importing the ground truth", 0.04),
+           ("Extracting frames to review", 0.04), ("Motion pseudo-labels", 0.05),
+           ("Analysing the match", 0.45), ("Tracking players, the ball and the teams", 0.12))
 
 
 def build_demo_project(
@@ -57,7 +57,7 @@ def build_demo_project(
         _import_ground_truth(project, truth, video, stage(1), cancel)
         _extract_frames_to_review(project, stage(2), cancel)
         _pseudo_label_with_motion(project, stage(3), cancel)
-        _analyse_match(project, video_id, stage(4), cancel)
+        _analyse_match(project, video_id, stage(4), stage(5), cancel)
     (project_dir / COMPLETE_MARKER).write_text("complete\n", encoding="utf-8")
     return project_dir
 
@@ -95,11 +95,15 @@ def _pseudo_label_with_motion(project: Project, progress: ProgressCallback, canc
         pseudo_label(project, MotionProposals(), frames, progress=progress, cancel=cancel)
 
 
-def _analyse_match(project: Project, video_id: int, progress: ProgressCallback, cancel: CancelCheck) -> None:
-    """A whole-match motion analysis, so the project opens onto overlay playback (resumes if interrupted)."""
+def _analyse_match(project: Project, video_id: int, analysing: ProgressCallback, tracking: ProgressCallback,
+                   cancel: CancelCheck) -> None:
+    """A whole-match motion analysis with player tracks, the ball's trajectory and teams, so the project
+    opens onto overlay playback (the analysis resumes if interrupted; tracking runs again in one go)."""
     from soccer_desktop.analysis.motion_windows import analyse_with_motion
+    from soccer_desktop.analysis.track_job import run_tracking
 
-    analyse_with_motion(project, video_id, progress=progress, cancel=cancel)
+    summary = analyse_with_motion(project, video_id, progress=analysing, cancel=cancel)
+    run_tracking(project, summary.analysis_id, progress=tracking, cancel=cancel)
 
 
 class _StagedProgress:

@@ -58,3 +58,14 @@ def test_reviewed_ground_truth_and_pseudo_labelled_frames_to_review_then_finishe
         assert project.counts() == before
         assert project.boxes(frame.id) == [] and project.frame(frame.id).reviewed
     assert (folder / COMPLETE_MARKER).is_file()
+
+
+def test_the_demo_analysis_is_tracked(tmp_path: Path) -> None:
+    from soccer_desktop.analysis import store
+
+    folder = build_demo_project(tmp_path / "demo", seconds=1.0)
+    with Project.open(folder) as project:
+        [analysis] = store.list_analyses(project)
+        players = [d for d in store.iter_detections(project, analysis.id) if d.class_id == 1]
+        assert sum(d.track_id is not None for d in players) >= 0.9 * len(players)
+        assert {d.team for d in players} >= {0, 1}

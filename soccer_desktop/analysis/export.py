@@ -100,6 +100,7 @@ def export_json(project: Project, analysis_id: int, out: Path, progress: Progres
                      "settings": analysis.settings, "status": analysis.status},
         "video": {"path": video.path, "width": video.width, "height": video.height, "fps": video.fps,
                   "frame_count": video.frame_count},
+        **_tracking_header(project, analysis_id),
     }  # fmt: skip
     with staged_path(out) as staging, staging.open("w") as file:
         file.write(json.dumps(header)[:-1] + ', "detections": [\n')
@@ -109,6 +110,18 @@ def export_json(project: Project, analysis_id: int, out: Path, progress: Progres
             first = False
         file.write("\n]}\n")
     return Path(out)
+
+
+def _tracking_header(project: Project, analysis_id: int) -> dict[str, Any]:
+    """Team names and colours and the tracking settings, once the analysis was tracked (flags: 1 ghost, 2 filled)."""
+    from soccer_desktop.analysis.track_store import team_styles, tracking_record
+
+    record = tracking_record(project, analysis_id)
+    if record is None:
+        return {}
+    teams = {str(t): {"name": s.name, "colour": s.colour} for t, s in team_styles(project, analysis_id).items()}
+    return {"tracking": {"settings": record.settings, "teams": teams,
+                         "flags": {"1": "ghost ball", "2": "interpolated ball"}}}  # fmt: skip
 
 
 def export_mot(project: Project, analysis_id: int, out: Path, progress: ProgressCallback = no_progress,

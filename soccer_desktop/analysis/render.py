@@ -41,6 +41,10 @@ def draw_overlay(image: np.ndarray, detections: list[store.Detection], recent_ba
         colour = box.colour[::-1]  # RGB -> BGR
         top_left = (int(round(box.x)), int(round(box.y)))
         bottom_right = (int(round(box.x + box.w)), int(round(box.y + box.h)))
+        if box.ghost:  # a hollow ring: a candidate the ball's trajectory rejected
+            centre = (int(round(box.x + box.w / 2)), int(round(box.y + box.h / 2)))
+            cv2.circle(image, centre, max(3, int(round(max(box.w, box.h) / 2)) + 2), colour, 1, cv2.LINE_AA)
+            continue
         cv2.rectangle(image, top_left, bottom_right, colour, 1 if box.dashed else 2)
         if box.label:
             cv2.putText(image, box.label, (top_left[0], max(10, top_left[1] - 3)), cv2.FONT_HERSHEY_SIMPLEX, 0.4,
@@ -50,7 +54,10 @@ def draw_overlay(image: np.ndarray, detections: list[store.Detection], recent_ba
 def render_video(project: Project, analysis_id: int, out: Path, options: OverlayOptions | None = None,
                  progress: ProgressCallback = no_progress, cancel: CancelCheck = never_cancelled) -> Path:  # fmt: skip
     """Write ``out`` (MP4, H.264) with the analysis's overlays on every frame of its video."""
-    options = options or OverlayOptions()
+    if options is None:  # the analysis's own team colours (named and recoloured teams)
+        from soccer_desktop.analysis.track_store import team_styles
+
+        options = OverlayOptions(team_colours={t: s.rgb for t, s in team_styles(project, analysis_id).items()})
     analysis = store.get_analysis(project, analysis_id)
     video = project.video(analysis.video_id)
     out = Path(out)

@@ -27,6 +27,7 @@ from soccer_desktop.project.store import ClassId, NewBox, Project, ProjectError
 
 FLAG_GHOST = 1  # a ball candidate far from the ball's trajectory
 FLAG_INTERPOLATED = 2  # a ball placed between detections by the trajectory model (score None)
+BALL_TRACK_ID = 0  # the track id of the ball's one trajectory after tracking; players count from 1
 STATUSES = ("running", "cancelled", "failed", "done")
 EXPORT_CHUNK_FRAMES = 2000
 

@@ -8,10 +8,10 @@ video cannot disagree.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from soccer_desktop.analysis.store import FLAG_GHOST, FLAG_INTERPOLATED, Detection
+from soccer_desktop.analysis.store import BALL_TRACK_ID, FLAG_GHOST, FLAG_INTERPOLATED, Detection
 from soccer_desktop.project.store import ClassId
 
 Rgb = tuple[int, int, int]
@@ -28,8 +28,12 @@ class OverlayOptions:
     ball_only: bool = False
     show_scores: bool = True
     trail_frames: int = TRAIL_FRAMES  # 0: no trail
+    show_ghosts: bool = False  # ball candidates the trajectory rejected: hidden unless asked for
+    team_colours: Mapping[int, Rgb] = field(default_factory=dict)  # the analysis's named teams' colours
 
     def shows(self, detection: Detection) -> bool:
+        if detection.flags & FLAG_GHOST and not self.show_ghosts:
+            return False
         if self.ball_only and detection.class_id != ClassId.BALL:
             return False
         if detection.class_id not in self.classes:
@@ -47,6 +51,10 @@ class StyledBox:
     colour: Rgb
     label: str
     dashed: bool  # interpolated or ghost: not a plain detection
+    ghost: bool = False  # drawn as a hollow marker
+    interpolated: bool = False  # placed by the ball's trajectory, not detected
+    track_id: int | None = None  # a player's track (right-click moves it to another team)
+    team: int | None = None
 
 
 @dataclass(frozen=True)
@@ -56,17 +64,18 @@ class TrailPoint:
     opacity: float  # 1 for the newest point, fading towards 0 for the oldest
 
 
-def colour_of(detection: Detection) -> Rgb:
+def colour_of(detection: Detection, team_colours: Mapping[int, Rgb] | None = None) -> Rgb:
     if detection.flags & FLAG_GHOST:
         return GHOST_COLOUR
     if detection.team is not None and detection.class_id == ClassId.PLAYER:
-        return TEAM_COLOURS.get(detection.team, CLASS_COLOURS[int(ClassId.PLAYER)])
+        colours = {**TEAM_COLOURS, **(team_colours or {})}
+        return colours.get(detection.team, CLASS_COLOURS[int(ClassId.PLAYER)])
     return CLASS_COLOURS.get(detection.class_id, (255, 255, 255))
 
 
 def label_of(detection: Detection, show_scores: bool = True) -> str:
     parts = []
-    if detection.track_id is not None:
+    if detection.track_id is not None and detection.class_id == ClassId.PLAYER:
         parts.append(f"#{detection.track_id}")
     if show_scores and detection.score is not None:
         parts.append(f"{detection.score:.2f}")
@@ -75,19 +84,29 @@ def label_of(detection: Detection, show_scores: bool = True) -> str:
 
 def styled_boxes(detections: Sequence[Detection], options: OverlayOptions) -> list[StyledBox]:
     return [
-        StyledBox(d.x, d.y, d.w, d.h, colour_of(d), label_of(d, options.show_scores),
-                  bool(d.flags & (FLAG_GHOST | FLAG_INTERPOLATED)))  # fmt: skip
+        StyledBox(d.x, d.y, d.w, d.h, colour_of(d, options.team_colours), label_of(d, options.show_scores),
+                  bool(d.flags & (FLAG_GHOST | FLAG_INTERPOLATED)), bool(d.flags & FLAG_GHOST),
+                  bool(d.flags & FLAG_INTERPOLATED), d.track_id if d.class_id == ClassId.PLAYER else None,
+                  d.team)  # fmt: skip
         for d in detections
         if options.shows(d)
     ]
+
+
+def track_at(boxes: Sequence[StyledBox], x: float, y: float) -> StyledBox | None:
+    """The smallest tracked player box containing the image point (x, y): the one a click means."""
+    hits = [b for b in boxes if b.track_id is not None and b.x <= x <= b.x + b.w and b.y <= y <= b.y + b.h]
+    return min(hits, key=lambda b: b.w * b.h, default=None)
 
 
 def ball_trail(recent_balls: Sequence[Detection], frame_index: int, options: OverlayOptions) -> list[TrailPoint]:
     """Centres of the best ball of each of the last ``trail_frames`` frames before ``frame_index``, fading."""
     if options.trail_frames <= 0 or ClassId.BALL not in options.classes:
         return []
+    # Once tracked, the trail follows the ball's trajectory (kept and interpolated balls), not raw candidates.
+    trajectory = [b for b in recent_balls if b.class_id == ClassId.BALL and b.track_id == BALL_TRACK_ID]
     best: dict[int, Detection] = {}
-    for ball in recent_balls:
+    for ball in trajectory or recent_balls:
         age = frame_index - ball.frame_index
         if ball.class_id != ClassId.BALL or not 0 < age <= options.trail_frames or ball.flags & FLAG_GHOST:
             continue

@@ -6,6 +6,7 @@ its own database connection, so tests drive the ``run_*`` forms directly.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -15,6 +16,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QFileDialog,
     QFormLayout,
+    QGroupBox,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -28,6 +30,7 @@ from soccer_desktop.gui.job_runner import Job
 from soccer_desktop.project.store import Project, Video
 
 if TYPE_CHECKING:
+    from soccer_desktop.analysis.match_tracks import TrackingSettings
     from soccer_desktop.detect.choice import DetectorChoice
     from soccer_desktop.gui.main_window import MainWindow
 
@@ -85,8 +88,15 @@ class AnalyseDialog(QDialog):
         form.addRow("Images per model call", self.batch_spin)
         form.addRow("Frames", _row(self.whole_check, QLabel("from"), self.first_spin, QLabel("to"), self.last_spin))
         form.addRow("Name", self.name_edit)
+        from soccer_desktop.gui.tracking_dialogs import TrackingSettingsForm
+
+        self.track_group = QGroupBox("Then track players, the ball and the teams")
+        self.track_group.setCheckable(True)
+        self.tracking_form = TrackingSettingsForm()
+        QVBoxLayout(self.track_group).addWidget(self.tracking_form)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
+        layout.addWidget(self.track_group)
         layout.addWidget(QLabel("A cancelled analysis continues where it stopped when started again with the "
                                 "same settings."))  # fmt: skip
         layout.addWidget(dialog_buttons(self, "Analyse"))
@@ -134,6 +144,10 @@ class AnalyseDialog(QDialog):
     def name(self) -> str | None:
         return self.name_edit.text().strip() or None
 
+    def tracking(self) -> TrackingSettings | None:
+        """Tracking to run once the detections are stored (None: detections only)."""
+        return self.tracking_form.settings() if self.track_group.isChecked() else None
+
 
 class AnalysisActions:
     def __init__(self, window: MainWindow) -> None:
@@ -152,10 +166,11 @@ class AnalysisActions:
             return
         dialog = AnalyseDialog(video, self._window)
         if dialog.exec() == QDialog.DialogCode.Accepted:
-            self.run_analysis(dialog.choice(), dialog.frame_range(), dialog.batch(), dialog.name())
+            self.run_analysis(dialog.choice(), dialog.frame_range(), dialog.batch(), dialog.name(), dialog.tracking())
 
     def run_analysis(self, choice: DetectorChoice, frame_range: tuple[int, int] | None = None,
-                     batch: int | None = None, name: str | None = None) -> Job | None:  # fmt: skip
+                     batch: int | None = None, name: str | None = None,
+                     tracking: TrackingSettings | None = None) -> Job | None:  # fmt: skip
         video = self._video()
         if video is None:
             return None
@@ -174,6 +189,8 @@ class AnalysisActions:
         def finished(summary: object) -> None:
             window.show_info(summary.describe())  # type: ignore[attr-defined]
             self._refresh(root, video.id, summary.analysis_id)  # type: ignore[attr-defined]
+            if tracking is not None:
+                window.tracking.run_tracking(summary.analysis_id, tracking)  # type: ignore[attr-defined]
 
         job.sig_finished.connect(finished)
         job.sig_failed.connect(window.show_error)
@@ -188,6 +205,15 @@ class AnalysisActions:
             return
         if window.current_video.id == video_id:
             window.video_panel.show_analyses(window.project, video_id, select)
+
+    def with_chosen(self, action: Callable[[int], object]) -> None:
+        """Call ``action`` with the analysis chosen in the video panel (tracking, teams)."""
+        analysis_id = self._window.video_panel.overlay_controls.analysis_id() if self._video() else None
+        if analysis_id is None:
+            if self._window.current_video is not None:
+                self._window.show_error("Choose an analysis in the video panel's Analysis box first.")
+            return
+        action(analysis_id)
 
     def choose_export(self) -> None:
         analysis_id = self._window.video_panel.overlay_controls.analysis_id() if self._video() else None

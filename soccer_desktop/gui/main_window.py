@@ -27,6 +27,7 @@ from soccer_desktop.gui.events_panel import EventsPanel
 from soccer_desktop.gui.job_runner import Job, JobRunner
 from soccer_desktop.gui.jobs_panel import JobsButton, confirm_cancel_running_jobs
 from soccer_desktop.gui.labelling_actions import LabellingActions
+from soccer_desktop.gui.tracking_actions import TrackingActions
 from soccer_desktop.gui.project_panel import ProjectPanel
 from soccer_desktop.gui.review_panel import ReviewPanel
 from soccer_desktop.gui.welcome import WelcomePage
@@ -63,6 +64,8 @@ class MainWindow(QMainWindow):
         self.jobs = JobRunner(self)
         self.labelling = LabellingActions(self)
         self.analysis = AnalysisActions(self)
+        self.tracking = TrackingActions(self, self.jobs, lambda: self.project.root if self.project else None,
+                                        self.show_info, self.show_error)  # fmt: skip
 
         self.welcome = WelcomePage()
         # The two work panels are built when first needed: their widgets cost start-up time.
@@ -117,6 +120,8 @@ class MainWindow(QMainWindow):
             self.events_panel.sig_jump.connect(panel.seek)
             self.events_panel.sig_markers_changed.connect(panel.set_markers)
             panel.sig_error.connect(self.show_error)
+            panel.track_menu.sig_move_track.connect(self.tracking.move_track)
+            self.tracking.sig_tracks_changed.connect(lambda _: panel.overlay_controls.refresh_teams())
             self._video_panel = panel
             self._install_tab(VIDEO_TAB, panel, "Video")
         return self._video_panel
@@ -233,6 +238,9 @@ class MainWindow(QMainWindow):
         self._action(labels_menu, "&Validate a dataset folder…", self.labelling.choose_dataset_validation)
         analysis_menu = self.menuBar().addMenu("&Analysis")
         self._action(analysis_menu, "&Analyse video…", self.analysis.choose_analysis)
+        chosen = self.analysis.with_chosen
+        self._action(analysis_menu, "&Track players…", lambda: chosen(self.tracking.choose_tracking))
+        self._action(analysis_menu, "Tea&ms…", lambda: chosen(self.tracking.choose_teams))
         self._action(analysis_menu, "&Export analysis…", self.analysis.choose_export)
         training_menu = self.menuBar().addMenu("&Training")
         self._action(training_menu, "&New training run…", self.open_training_wizard)

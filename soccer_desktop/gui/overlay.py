@@ -102,6 +102,10 @@ class OverlayPainter:
         for box in overlay.boxes:
             painter.setPen(self._pen(box.colour, box.dashed))
             rect = QRectF(box.x * scale + dx, box.y * scale + dy, box.w * scale, box.h * scale)
+            if box.ghost:  # a hollow ring: a ball candidate the trajectory rejected
+                radius = max(4.0, max(rect.width(), rect.height()) / 2 + 2)
+                painter.drawEllipse(rect.center(), radius, radius)
+                continue
             painter.drawRect(rect)
             if box.label:
                 painter.drawStaticText(QPointF(rect.x(), rect.y() - 14), self._label(box.label))
@@ -159,6 +163,9 @@ class OverlayControls(QWidget):
         self.ball_check = QCheckBox("Ball")
         self.ball_only_check = QCheckBox("Ball only")
         self.trail_check = QCheckBox("Trail")
+        self.ghost_check = QCheckBox("Ghost balls")
+        self.ghost_check.setToolTip("Ball candidates the ball's trajectory rejected (hollow rings)")
+        self.team_colours: dict[int, tuple[int, int, int]] = {}  # the shown analysis's team colours
         for check in (self.player_check, self.ball_check, self.trail_check):
             check.setChecked(True)
         layout = QHBoxLayout(self)
@@ -171,12 +178,12 @@ class OverlayControls(QWidget):
         layout.addWidget(QLabel("Confidence"))
         layout.addWidget(self.confidence_slider)
         layout.addWidget(self.confidence_label)
-        for check in (self.player_check, self.ball_check, self.ball_only_check, self.trail_check):
+        for check in (self.player_check, self.ball_check, self.ball_only_check, self.trail_check, self.ghost_check):
             layout.addWidget(check)
         layout.addStretch(1)
         self.analysis_box.currentIndexChanged.connect(self._analysis_changed)
         self.confidence_slider.valueChanged.connect(self._option_changed)
-        for check in (self.player_check, self.ball_check, self.ball_only_check, self.trail_check):
+        for check in (self.player_check, self.ball_check, self.ball_only_check, self.trail_check, self.ghost_check):
             check.toggled.connect(self._option_changed)
         self.rename_button.clicked.connect(self.ask_rename)
         self.delete_button.clicked.connect(self.ask_delete)
@@ -201,7 +208,7 @@ class OverlayControls(QWidget):
         self.analysis_box.setCurrentIndex(max(0, position))
         self.analysis_box.blockSignals(False)
         self._sync_buttons()
-        self.sig_changed.emit()
+        self.refresh_teams()
 
     @staticmethod
     def _title(project: Project | None, analysis: store.Analysis) -> str:
@@ -227,11 +234,27 @@ class OverlayControls(QWidget):
         )  # fmt: skip
         return OverlayOptions(min_score=self.confidence_slider.value() / 100, classes=classes,
                               ball_only=self.ball_only_check.isChecked(),
-                              trail_frames=OverlayOptions().trail_frames if self.trail_check.isChecked() else 0)  # fmt: skip
+                              trail_frames=OverlayOptions().trail_frames if self.trail_check.isChecked() else 0,
+                              show_ghosts=self.ghost_check.isChecked(), team_colours=self.team_colours)  # fmt: skip
 
     def _analysis_changed(self) -> None:
         self._sync_buttons()
+        self.refresh_teams()
+
+    def refresh_teams(self) -> None:
+        """Read the shown analysis's team colours again (named, recoloured or a track moved) and redraw."""
+        from soccer_desktop.analysis.track_store import team_styles
+
+        analysis_id = self.analysis_id()
+        if self._project is None or analysis_id is None:
+            self.team_colours = {}
+        else:
+            self.team_colours = {team: style.rgb for team, style in team_styles(self._project, analysis_id).items()}
         self.sig_changed.emit()
+
+    @property
+    def project(self) -> Project | None:
+        return self._project
 
     def _option_changed(self) -> None:
         self.confidence_label.setText(f"≥ {self.confidence_slider.value() / 100:.2f}")

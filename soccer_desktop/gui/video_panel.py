@@ -29,6 +29,7 @@ from soccer_desktop.gui.frame_source import FrameSource
 from soccer_desktop.gui.frame_view import FrameView
 from soccer_desktop.gui.overlay import FrameOverlay, OverlayControls, OverlaySource
 from soccer_desktop.gui.timeline import Marker, Timeline
+from soccer_desktop.gui.track_menu import TrackMenu
 
 if TYPE_CHECKING:
     import numpy as np
@@ -82,6 +83,7 @@ class VideoPanel(QWidget):
 
         self.view = FrameView()
         self.overlay_controls = OverlayControls()
+        self.track_menu = TrackMenu(self.view, self.overlay_controls)
         self._overlay: OverlaySource | None = None
         self._project: Project | None = None
         self.timeline = Timeline()

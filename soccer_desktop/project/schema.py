@@ -135,7 +135,7 @@ MIGRATIONS: list[str] = [
         PRIMARY KEY (analysis_id, frame_index, seq)
     ) WITHOUT ROWID;
     """,
-    # evaluations: a detection source scored on a dataset split, its detections (computed once at a low
+    # 3 -> 4: evaluations: a detection source scored on a dataset split, its detections (computed once at a low
     # confidence, keyed by the dataset's COCO image id) and review requests ("send to review" from the
     # error browser: the frame tops the review queue with the reason until it is reviewed again).
     """
@@ -172,6 +172,29 @@ MIGRATIONS: list[str] = [
         reason       TEXT NOT NULL,
         requested_at TEXT NOT NULL DEFAULT (datetime('now'))
     );
+    """,
+    # 4 -> 5: tracking of an analysis: the settings it last ran with, each team's name and colour (teams can
+    # be renamed and recoloured), and the teams a user chose for a track by hand (team 2 = other).
+    """
+    CREATE TABLE analysis_tracking (
+        analysis_id   INTEGER PRIMARY KEY REFERENCES analyses(id) ON DELETE CASCADE,
+        settings_json TEXT NOT NULL DEFAULT '{}',
+        summary_json  TEXT NOT NULL DEFAULT '{}',
+        tracked_at    TEXT NOT NULL DEFAULT (datetime('now'))
+    );
+    CREATE TABLE analysis_teams (
+        analysis_id INTEGER NOT NULL REFERENCES analyses(id) ON DELETE CASCADE,
+        team        INTEGER NOT NULL CHECK (team IN (0, 1, 2)),
+        name        TEXT NOT NULL,
+        colour      TEXT NOT NULL,
+        PRIMARY KEY (analysis_id, team)
+    ) WITHOUT ROWID;
+    CREATE TABLE track_team_overrides (
+        analysis_id INTEGER NOT NULL REFERENCES analyses(id) ON DELETE CASCADE,
+        track_id    INTEGER NOT NULL,
+        team        INTEGER NOT NULL CHECK (team IN (0, 1, 2)),
+        PRIMARY KEY (analysis_id, track_id)
+    ) WITHOUT ROWID;
     """,
 ]
 

@@ -15,7 +15,8 @@ import pytest
 from pycocotools.coco import COCO
 
 from soccer_desktop.core.jobs import JobCancelled, Progress
-from soccer_desktop.video.synthetic import VIEWS, DemoMatch, _Match, generate_match
+from soccer_desktop.video.synthetic import VIEWS, DemoMatch, generate_match
+from soccer_desktop.video.synthetic_play import Match
 
 SECONDS = 1.2
 FPS = 25
@@ -121,6 +122,21 @@ def test_every_person_and_the_ball_is_tracked(demos: dict[str, DemoMatch]) -> No
                     assert 7 <= w <= 22 and 22 <= h <= 42
 
 
+def test_every_box_carries_its_team_and_role(demo: DemoMatch) -> None:
+    """Track 1 and 12 are the keepers, 2-11 and 13-22 outfield players, 23 the referee, 0 the ball."""
+    seen = set()
+    for annotation in _ground_truth(demo)["annotations"]:
+        track = annotation["track_id"]
+        expected = (
+            (None, "ball") if track == 0
+            else (None, "referee") if track == 23
+            else ((track - 1) // 11, "goalkeeper" if track in (1, 12) else "player")
+        )  # fmt: skip
+        assert (annotation["team"], annotation["role"]) == expected
+        seen.add(expected)
+    assert {(0, "player"), (1, "player"), (None, "ball")} <= seen
+
+
 def test_ball_box_lies_on_the_drawn_ball(demo: DemoMatch) -> None:
     frames = _decoded_frames(demo.video)
     checked = 0
@@ -196,7 +212,7 @@ def test_events_are_soccernet_style_and_on_frames_of_the_clip(demo: DemoMatch) -
 @pytest.mark.parametrize("seed", range(5))
 def test_a_twenty_second_match_has_a_shot(seed: int) -> None:
     # The play does not depend on the view, so the simulation alone tells; rendering 20 s would be slow.
-    match = _Match(np.random.default_rng(seed), FPS, 20.0)
+    match = Match(np.random.default_rng(seed), FPS, 20.0)
     for index in range(20 * FPS):
         match.step(index)
     labels = [event.label for event in match.events]
