@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QMessageBox
 
 from soccer_desktop.core.jobs import Progress, check_cancel
 from soccer_desktop.dataset.export import export_dataset
@@ -52,11 +52,12 @@ def window(qtbot):
     main.close()
 
 
-def answer_next_question(qtbot, button: QMessageBox.StandardButton, seen: list[str]) -> None:
-    """Click ``button`` in the next message box that opens (the quit question is modal)."""
+def answer_next_question(window: MainWindow, button: QMessageBox.StandardButton, seen: list[str]) -> None:
+    """Click ``button`` in the next message box the window opens (the quit question is modal)."""
 
     def click() -> None:
-        boxes = [w for w in QApplication.topLevelWidgets() if isinstance(w, QMessageBox) and w.isVisible()]
+        # (The project's stand-in video also opens a "cannot be opened" box, which has no such button.)
+        boxes = [w for w in window.findChildren(QMessageBox) if w.isVisible() and w.button(button) is not None]
         if not boxes:
             QTimer.singleShot(20, click)
             return
@@ -130,12 +131,12 @@ def test_quitting_with_an_export_running_asks_then_cancels_and_leaves_no_partial
     qtbot.waitUntil(lambda: any(".partial-" in p.name for p in datasets.iterdir()), timeout=WAIT_MS)
 
     questions: list[str] = []
-    answer_next_question(qtbot, QMessageBox.StandardButton.No, questions)
+    answer_next_question(window, QMessageBox.StandardButton.No, questions)
     window.close()
     assert window.isVisible() and job.is_running()  # "Keep working"
     assert "1 job is still running" in questions[0] and "Exporting the dataset" in questions[0]
 
-    answer_next_question(qtbot, QMessageBox.StandardButton.Yes, questions)
+    answer_next_question(window, QMessageBox.StandardButton.Yes, questions)
     window.close()
     assert not window.isVisible() and not job.is_running()
     assert list(datasets.iterdir()) == []  # no staging folder, no half dataset
