@@ -15,9 +15,9 @@ from pathlib import Path
 from soccer_desktop.core.jobs import CancelCheck, Progress, ProgressCallback, never_cancelled, no_progress
 from soccer_desktop.project.store import DB_NAME, Project
 
-DEMO_SECONDS = 20.0
-#: Every this many frames the ground truth is imported as reviewed (0, 50, …: ten frames of the 20 s clip).
-GROUND_TRUTH_EVERY = 50
+DEMO_SECONDS = 12.0  # short enough to render, analyse and track in about a minute on two cores
+#: Every this many frames the ground truth is imported as reviewed (0, 30, …: ten frames of the 12 s clip).
+GROUND_TRUTH_EVERY = 30
 #: Every this many frames a frame is extracted for review (the ones between the imported frames).
 REVIEW_EVERY = 25
 #: Written last: a demo folder without it is finished on the next start, never used half-made.
@@ -57,7 +57,7 @@ def build_demo_project(
         _import_ground_truth(project, truth, video, stage(1), cancel)
         _extract_frames_to_review(project, stage(2), cancel)
         _pseudo_label_with_motion(project, stage(3), cancel)
-        _analyse_match(project, video_id, stage(4), stage(5), cancel)
+        _analyse_match(project, video_id, stage, cancel)
     (project_dir / COMPLETE_MARKER).write_text("complete\n", encoding="utf-8")
     return project_dir
 
@@ -95,15 +95,14 @@ def _pseudo_label_with_motion(project: Project, progress: ProgressCallback, canc
         pseudo_label(project, MotionProposals(), frames, progress=progress, cancel=cancel)
 
 
-def _analyse_match(project: Project, video_id: int, analysing: ProgressCallback, tracking: ProgressCallback,
-                   cancel: CancelCheck) -> None:
+def _analyse_match(project: Project, video_id: int, stage: _StagedProgress, cancel: CancelCheck) -> None:
     """A whole-match motion analysis with player tracks, the ball's trajectory and teams, so the project
     opens onto overlay playback (the analysis resumes if interrupted; tracking runs again in one go)."""
     from soccer_desktop.analysis.motion_windows import analyse_with_motion
     from soccer_desktop.analysis.track_job import run_tracking
 
-    summary = analyse_with_motion(project, video_id, progress=analysing, cancel=cancel)
-    run_tracking(project, summary.analysis_id, progress=tracking, cancel=cancel)
+    summary = analyse_with_motion(project, video_id, progress=stage(4), cancel=cancel)
+    run_tracking(project, summary.analysis_id, progress=stage(5), cancel=cancel)
 
 
 class _StagedProgress:

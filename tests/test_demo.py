@@ -29,7 +29,7 @@ def test_cancel_leaves_no_project(tmp_path: Path) -> None:
 
 
 def test_reviewed_ground_truth_and_pseudo_labelled_frames_to_review_then_finished_after_a_break(tmp_path: Path) -> None:
-    seconds = 2.0  # 50 frames: ground truth at 0, a frame to review at 25
+    seconds = 2.0  # 50 frames: ground truth at 0 and 30, a frame to review at 25
     reports = []
     folder = build_demo_project(tmp_path / "demo", seconds=seconds, progress=reports.append)
     with Project.open(folder) as project:

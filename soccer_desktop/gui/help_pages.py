@@ -135,7 +135,7 @@ def getting_started_steps(window: MainWindow) -> list[Step]:
             window.show_video(window.project.videos()[0].id)
 
     return [
-        Step("Open a match", "The demo project is a synthetic 20 s match with its events, some frames already "
+        Step("Open a match", "The demo project is a synthetic 12 s match with its events, some frames already "
              "labelled and some waiting for review. For your own match: File › New project…, then "
              "File › Open video….", "Open the demo project", window.open_demo_project),
         Step("Watch it", "Space plays and pauses, ←/→ step one frame; double-click an event to jump to it.",
