@@ -9,7 +9,7 @@ import pytest
 from soccer_desktop.analysis import store
 from soccer_desktop.demo import build_demo_project
 from soccer_desktop.detect.choice import DetectorChoice
-from soccer_desktop.gui.analysis_actions import AnalyseDialog
+from soccer_desktop.gui.analyse_dialog import AnalyseDialog
 from soccer_desktop.gui.main_window import MainWindow
 from soccer_desktop.project.store import Project
 from soccer_desktop.settings import Settings

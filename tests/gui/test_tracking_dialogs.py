@@ -67,7 +67,7 @@ def test_teams_dialog_renames_and_recolours(qtbot, monkeypatch) -> None:
 
 
 def test_the_analyse_dialog_offers_tracking_after_detection(qtbot, tmp_path, index_clip) -> None:
-    from soccer_desktop.gui.analysis_actions import AnalyseDialog
+    from soccer_desktop.gui.analyse_dialog import AnalyseDialog
     from soccer_desktop.project.store import Project
     from soccer_desktop.video.library import add_video
 
