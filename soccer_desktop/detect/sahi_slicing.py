@@ -104,6 +104,7 @@ class SlicedDetector:
             perform_standard_pred=s.full_frame_pass,
             postprocess_type=s.postprocess, postprocess_match_metric=s.match_metric,
             postprocess_match_threshold=s.match_threshold, postprocess_class_agnostic=s.class_agnostic,
+            force_postprocess_type=True,  # sahi would switch GREEDYNMM to NMS below confidence 0.1
             verbose=0, progress_callback=between_slices,
         )  # fmt: skip
         height, width = image_bgr.shape[:2]
