@@ -55,7 +55,7 @@ class WelcomePage(QWidget):
         self.models_button.setVisible(False)
         for label in (self.gpu_label, self.weights_label):
             label.setWordWrap(True)
-            label.setFixedWidth(680)  # a fixed width lets the layout give wrapped text its full height
+            label.setAlignment(Qt.AlignmentFlag.AlignHCenter)  # the lines are centred; the label spans the page
             label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout = QVBoxLayout(self)
         layout.addStretch(1)
@@ -64,8 +64,10 @@ class WelcomePage(QWidget):
             button.setMinimumHeight(36)
             layout.addWidget(button, 0, Qt.AlignmentFlag.AlignHCenter)
         layout.addSpacing(24)
-        layout.addWidget(self.gpu_label, 0, Qt.AlignmentFlag.AlignHCenter)
-        layout.addWidget(self.weights_label, 0, Qt.AlignmentFlag.AlignHCenter)
+        # Added without an alignment so the layout gives the wrapped text its height for the page's width
+        # (a fixed width would make the window at least that wide, docks included).
+        layout.addWidget(self.gpu_label)
+        layout.addWidget(self.weights_label)
         layout.addWidget(self.models_button, 0, Qt.AlignmentFlag.AlignHCenter)
         layout.addStretch(2)
         self.demo_button.clicked.connect(self.sig_open_demo)

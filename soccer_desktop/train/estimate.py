@@ -44,8 +44,6 @@ from soccer_desktop.train.config import TrainingConfig
 
 #: Training batches the probe runs per phase; the first is warm-up and not timed.
 PROBE_STEPS = 4
-#: rfdetr's train loader yields at least this many effective batches per epoch (``_MIN_TRAIN_BATCHES``).
-MIN_TRAIN_BATCHES = 5
 POLL_S = 0.2
 
 
@@ -56,9 +54,11 @@ class EstimateFailed(UserError):
 def train_batches_per_epoch(train_images: int, batch_size: int, grad_accum: int = 1, world_size: int = 1,
                             limit: int | None = None) -> int:
     """Training batches one process runs per epoch, as rfdetr's loader counts them (capped by ``limit``)."""
+    from soccer_desktop.train.rfdetr_internals import min_train_batches  # rfdetr's own floor, read from rfdetr
+
     effective = batch_size * grad_accum
     unit = effective * world_size
-    samples = max(train_images, effective * MIN_TRAIN_BATCHES * world_size)
+    samples = max(train_images, effective * min_train_batches() * world_size)
     samples = math.ceil(samples / unit) * unit
     batches = samples // (world_size * batch_size)
     return min(batches, limit) if limit else batches

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QPoint, Qt
 
+from soccer_desktop.demo import GROUND_TRUTH_EVERY, REVIEW_EVERY
 from soccer_desktop.gui.main_window import MainWindow
 from soccer_desktop.gui.wizard.wizard import TrainingWizard
 from soccer_desktop.settings import Settings
@@ -15,7 +16,7 @@ from soccer_desktop.train.config import cpu_smoke_config
 
 WAIT_MS = 120_000
 FIRST_STEP_MS = 900_000  # the training process imports torch and rfdetr and builds the model first
-DEMO_SECONDS = 6.0  # 150 frames: ground truth of 3 frames, reviewed; 3 frames waiting for review
+DEMO_SECONDS = 6.0  # 150 frames: ground truth of 5 frames, reviewed; 5 frames waiting for review
 
 
 def click(qtbot, widget) -> None:  # noqa: ANN001
@@ -47,7 +48,11 @@ def test_from_the_demo_to_a_point_on_the_loss_curve(qtbot, private_user_folders:
     with qtbot.waitSignal(window.sig_project_opened, timeout=WAIT_MS):
         click(qtbot, window.welcome.demo_button)
     counts = window.project.counts()
-    assert counts["reviewed"] == 3 and counts["frames"] == 6 and counts["pseudo_labelled"] == 3
+    frames = range(round(DEMO_SECONDS * 25))
+    truth = [i for i in frames if i % GROUND_TRUTH_EVERY == 0]
+    to_review = [i for i in frames if i % REVIEW_EVERY == 0 and i % GROUND_TRUTH_EVERY]
+    assert (counts["reviewed"], counts["frames"], counts["pseudo_labelled"]) == (
+        len(truth), len(truth) + len(to_review), len(to_review))
     qtbot.waitUntil(lambda: window.review_panel.next_button.isEnabled(), timeout=WAIT_MS)  # work waits
     window.workspace.setCurrentIndex(1)  # Annotate: the first frame is ground truth, labelled as imported
     info = window.canvas_panel.info.text()
@@ -62,7 +67,7 @@ def test_from_the_demo_to_a_point_on_the_loss_curve(qtbot, private_user_folders:
     qtbot.waitUntil(dataset.isComplete, timeout=WAIT_MS)
     assert Path(dataset.path_edit.text()).parent == window.project.root / "datasets"
     images = {dataset.counts.item(r, 0).text(): int(dataset.counts.item(r, 1).text()) for r in range(2)}
-    assert images["train"] >= 1 and images["valid"] >= 1 and sum(images.values()) == 3
+    assert images["train"] >= 1 and images["valid"] >= 1 and sum(images.values()) == len(truth)
 
     next_page(qtbot, wizard)  # -> model: no COCO weights on a fresh computer
     click(qtbot, wizard.model_page.random)

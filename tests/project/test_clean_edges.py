@@ -98,7 +98,7 @@ def test_a_full_disk_during_export_keeps_the_earlier_export(
 
     monkeypatch.setattr("soccer_desktop.dataset.export._Writer.write_annotation", full)
     with pytest.raises(DiskError) as caught:
-        export_dataset(project, out, seed=3)
+        export_dataset(project, out, seed=3, replace=True)  # replacing an export no run used
     assert str(caught.value) == (f"The disk is full: the dataset could not be written to {tmp_path}. "
                                  "Free some space on that disk, then try again.")
     assert _files(out) == before
