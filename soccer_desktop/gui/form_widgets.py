@@ -22,12 +22,14 @@ def spin(low: int, high: int, value: int, suffix: str = "") -> QSpinBox:
     return box
 
 
-def double_spin(low: float, high: float, value: float, step: float, decimals: int = 2) -> QDoubleSpinBox:
+def double_spin(low: float, high: float, value: float, step: float, decimals: int = 2,
+                suffix: str = "") -> QDoubleSpinBox:  # fmt: skip
     box = QDoubleSpinBox()
     box.setRange(low, high)
     box.setDecimals(decimals)
     box.setSingleStep(step)
     box.setValue(value)
+    box.setSuffix(suffix)
     return box
 
 

@@ -13,13 +13,11 @@ from PySide6.QtWidgets import (
     QColorDialog,
     QComboBox,
     QDialog,
-    QDoubleSpinBox,
     QFormLayout,
     QGroupBox,
     QLabel,
     QLineEdit,
     QPushButton,
-    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
@@ -29,24 +27,7 @@ from soccer_desktop.analysis.match_tracks import TrackingSettings
 from soccer_desktop.analysis.teams import TeamSettings
 from soccer_desktop.analysis.track_store import TeamStyle
 from soccer_desktop.analysis.tracking import TRACKER_NAMES, TrackerSettings
-from soccer_desktop.gui.form_widgets import dialog_buttons
-
-
-def _spin(low: int, high: int, value: int, suffix: str = "") -> QSpinBox:
-    spin = QSpinBox()
-    spin.setRange(low, high)
-    spin.setValue(value)
-    spin.setSuffix(suffix)
-    return spin
-
-
-def _double(low: float, high: float, value: float, step: float, suffix: str = "") -> QDoubleSpinBox:
-    spin = QDoubleSpinBox()
-    spin.setRange(low, high)
-    spin.setSingleStep(step)
-    spin.setValue(value)
-    spin.setSuffix(suffix)
-    return spin
+from soccer_desktop.gui.form_widgets import dialog_buttons, double_spin, spin
 
 
 class TrackingSettingsForm(QWidget):
@@ -60,24 +41,24 @@ class TrackingSettingsForm(QWidget):
             self.tracker_box.addItem({"bytetrack": "ByteTrack (fixed camera)",
                                       "botsort": "BoT-SORT (moving camera)"}[name], name)  # fmt: skip
         self.tracker_box.setCurrentIndex(TRACKER_NAMES.index(s.players.tracker))
-        self.lost_spin = _double(0.0, 30.0, s.players.lost_seconds, 0.2, " s")
+        self.lost_spin = double_spin(0.0, 30.0, s.players.lost_seconds, 0.2, suffix=" s")
         self.lost_spin.setToolTip("How long a player hidden behind others keeps the same id.")
-        self.start_spin = _double(0.0, 1.0, s.players.start_score, 0.05)
+        self.start_spin = double_spin(0.0, 1.0, s.players.start_score, 0.05)
         self.start_spin.setToolTip("Confidence a box needs to start a new track (motion proposals score 0.6).")
-        self.iou_spin = _double(0.0, 1.0, s.players.min_iou, 0.05)
-        self.confirm_spin = _spin(1, 25, s.players.confirm_frames, " frames")
+        self.iou_spin = double_spin(0.0, 1.0, s.players.min_iou, 0.05)
+        self.confirm_spin = spin(1, 25, s.players.confirm_frames, " frames")
         self.camera_check = QCheckBox("Compensate camera pans and zooms (decodes the whole video)")
         self.camera_check.setChecked(s.players.camera_motion)
-        self.gap_spin = _spin(0, 250, s.ball.max_gap, " frames")
+        self.gap_spin = spin(0, 250, s.ball.max_gap, " frames")
         self.gap_spin.setToolTip("Ball gaps up to this long are filled by interpolation (drawn dashed).")
-        self.static_spin = _double(0.2, 600.0, s.ball.static_seconds, 0.5, " s")
+        self.static_spin = double_spin(0.2, 600.0, s.ball.static_seconds, 0.5, suffix=" s")
         self.static_spin.setToolTip("A 'ball' that stays put this long is a ghost (a sock, a line spot, a spare "
                                     "ball), unless play starts from it.")  # fmt: skip
-        self.gravity_spin = _double(0.0, 10.0, s.ball.gravity, 0.1, " px/frame²")
+        self.gravity_spin = double_spin(0.0, 10.0, s.ball.gravity, 0.1, suffix=" px/frame²")
         self.gravity_spin.setToolTip("Downward pull on the ball in the picture: >0 for side (broadcast) views.")
         self.teams_check = QCheckBox("Assign teams by kit colour")
         self.teams_check.setChecked(s.assign_teams)
-        self.sample_spin = _spin(1, 250, s.teams.sample_every, " th frame")
+        self.sample_spin = spin(1, 250, s.teams.sample_every, " th frame")
         self.tracker_box.currentIndexChanged.connect(self._sync)
         self.teams_check.toggled.connect(self._sync)
 
