@@ -50,7 +50,8 @@ def test_extract_pseudo_label_review_and_export(qtbot, window: MainWindow, tmp_p
     summary = wait_for(qtbot, window.labelling.run_extraction(None, ExtractionStrategy(every_n=10), 90))
     assert "5 frames added" in summary
     assert window.project.counts()["frames"] == 5
-    assert "5 frames extracted" in window.project_panel.counts.text()
+    # The counts follow on the job's done signal, which may arrive just after sig_finished.
+    qtbot.waitUntil(lambda: "5 frames extracted" in window.project_panel.counts.text(), timeout=JOB_MS)
 
     summary = wait_for(qtbot, window.labelling.run_pseudo_label(DetectorChoice("motion"), FrameScope()))
     assert "5 frames pseudo-labelled" in summary and "fixed camera" in summary  # the motion limits note
