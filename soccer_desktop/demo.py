@@ -22,6 +22,8 @@ GROUND_TRUTH_EVERY = 30
 REVIEW_EVERY = 25
 #: Written last: a demo folder without it is finished on the next start, never used half-made.
 COMPLETE_MARKER = ".demo-complete"
+#: The exact ground truth the synthetic match is written with, beside its video.
+GROUND_TRUTH_FILE = "ground_truth.coco.json"
 #: Share of the progress bar each stage takes (rendering dominates).
 _STAGES = (("Rendering the match", 0.30), ("Importing the ground truth", 0.04),
            ("Extracting frames to review", 0.04), ("Motion pseudo-labels", 0.05),
@@ -49,12 +51,12 @@ def build_demo_project(
         return project_dir
     stage = _StagedProgress(progress)
     media = project_dir / "media"
-    video, truth, events = media / "match.mp4", media / "ground_truth.coco.json", media / "events.json"
+    video, truth, events = media / "match.mp4", media / GROUND_TRUTH_FILE, media / "events.json"
     if not (video.is_file() and truth.is_file() and events.is_file()):
         generate_match(media, seconds=seconds or DEMO_SECONDS, progress=stage(0), cancel=cancel)
     with Project.open_or_create(project_dir) as project:
         video_id = _add_demo_video(project, video, events)
-        _import_ground_truth(project, truth, video, stage(1), cancel)
+        import_ground_truth(project, truth, video, stage(1), cancel)
         _extract_frames_to_review(project, stage(2), cancel)
         _pseudo_label_with_motion(project, stage(3), cancel)
         _analyse_match(project, video_id, stage, cancel)
@@ -69,7 +71,7 @@ def _add_demo_video(project: Project, video: Path, events: Path) -> int:
     return known.id if known is not None else add_video(project, video, events)[0].id
 
 
-def _import_ground_truth(project: Project, truth: Path, video: Path, progress: ProgressCallback,
+def import_ground_truth(project: Project, truth: Path, video: Path, progress: ProgressCallback,
                          cancel: CancelCheck) -> None:
     """Exact boxes of every GROUND_TRUTH_EVERY-th frame, imported (boxes marked imported) and reviewed."""
     from soccer_desktop.dataset.label_import import import_labels

@@ -26,8 +26,6 @@ from soccer_desktop.evaluation.store import (
 from soccer_desktop.project.store import DB_NAME, Project
 
 MOTION_DATASET = "motion-evaluation"
-DEMO_GROUND_TRUTH = "ground_truth.coco.json"
-DEMO_EVERY = 25  # one labelled frame a second of the demo clip
 
 
 @dataclass(frozen=True)
@@ -201,13 +199,12 @@ def evaluate_motion_proposals(project_root: Path | str, progress: ProgressCallba
 
 
 def _import_ground_truth(project: Project, progress: ProgressCallback, cancel: CancelCheck) -> None:
-    from soccer_desktop.dataset.coco_import import import_coco
+    from soccer_desktop.demo import GROUND_TRUTH_FILE, import_ground_truth
 
     for video in project.videos():
-        truth = Path(video.path).with_name(DEMO_GROUND_TRUTH)
+        truth = Path(video.path).with_name(GROUND_TRUTH_FILE)
         if truth.is_file():
-            import_coco(project, truth, video=video.path, every=DEMO_EVERY, reviewed=True, progress=progress,
-                        cancel=cancel)  # fmt: skip
+            import_ground_truth(project, truth, Path(video.path), progress, cancel)
             return
     raise EvaluationError(
         "The project has no reviewed frames to score against. Review some frames first (mark each one "
