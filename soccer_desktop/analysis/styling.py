@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from soccer_desktop.analysis.store import BALL_TRACK_ID, FLAG_GHOST, FLAG_INTERPOLATED, Detection
 from soccer_desktop.project.store import ClassId
@@ -42,8 +43,9 @@ class OverlayOptions:
         return detection.score is None or detection.score >= self.min_score
 
 
-@dataclass(frozen=True)
-class StyledBox:
+class StyledBox(NamedTuple):
+    """One box as drawn (a tuple: playback builds a few dozen per frame, hundreds of times a second)."""
+
     x: float
     y: float
     w: float
@@ -57,19 +59,18 @@ class StyledBox:
     team: int | None = None
 
 
-@dataclass(frozen=True)
-class TrailPoint:
+class TrailPoint(NamedTuple):
     x: float
     y: float
     opacity: float  # 1 for the newest point, fading towards 0 for the oldest
 
 
-def colour_of(detection: Detection, team_colours: Mapping[int, Rgb] | None = None) -> Rgb:
+def colour_of(detection: Detection, teams: Mapping[int, Rgb]) -> Rgb:
+    """``teams``: every team's colour (the defaults overridden by the analysis's named teams)."""
     if detection.flags & FLAG_GHOST:
         return GHOST_COLOUR
     if detection.team is not None and detection.class_id == ClassId.PLAYER:
-        colours = {**TEAM_COLOURS, **(team_colours or {})}
-        return colours.get(detection.team, CLASS_COLOURS[int(ClassId.PLAYER)])
+        return teams.get(detection.team, CLASS_COLOURS[int(ClassId.PLAYER)])
     return CLASS_COLOURS.get(detection.class_id, (255, 255, 255))
 
 
@@ -83,8 +84,9 @@ def label_of(detection: Detection, show_scores: bool = True) -> str:
 
 
 def styled_boxes(detections: Sequence[Detection], options: OverlayOptions) -> list[StyledBox]:
+    teams = {**TEAM_COLOURS, **options.team_colours}
     return [
-        StyledBox(d.x, d.y, d.w, d.h, colour_of(d, options.team_colours), label_of(d, options.show_scores),
+        StyledBox(d.x, d.y, d.w, d.h, colour_of(d, teams), label_of(d, options.show_scores),
                   bool(d.flags & (FLAG_GHOST | FLAG_INTERPOLATED)), bool(d.flags & FLAG_GHOST),
                   bool(d.flags & FLAG_INTERPOLATED), d.track_id if d.class_id == ClassId.PLAYER else None,
                   d.team)  # fmt: skip

@@ -2,22 +2,25 @@
 
 Requests coalesce: while the decoder is busy, only the newest request is
 kept, so dragging the scrub bar never builds a backlog. When frames are
-asked for one after another (playing, stepping), the next one is decoded as
-soon as one is handed over, so decoding runs while the GUI paints (the
-reader keeps that frame for the request).
+asked for one after another (playing, stepping), the frames after the one
+handed over are decoded into a short queue, already converted for the display
+size. A request for a queued frame is answered on the GUI thread itself, without
+waiting for the decoder (which may be busy with the next frame): decoding runs
+while the GUI paints, FFmpeg's frame threads stay fed and a slow paint is absorbed.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
+from collections import deque
 from pathlib import Path
-
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, Qt, Signal
 
 from soccer_desktop.core.errors import UserError
+from soccer_desktop.video.display import DisplayFrame
 
 if TYPE_CHECKING:
     from soccer_desktop.video.frame_index import FrameIndex
@@ -25,17 +28,21 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 SHRINK_BELOW_SCALE = 0.75  # FrameView.RESAMPLE_BELOW_SCALE: below it frames are shown resampled
+READ_AHEAD_FRAMES = 6
+READ_AHEAD_BYTES = 160 * 2**20  # a 7680x2160 panorama keeps 3 frames ahead, 1080p all 6
 
 
 class FrameSource(QObject):
     """Owns one :class:`VideoReader` on a worker thread; errors arrive as ``sig_error``."""
 
-    sig_frame = Signal(int, object, bool, object)
-    """Frame index, BGR array, whether it is the exact frame asked for (False: nearby keyframe), and the
-    frame already resampled to the display size (None unless one was set and is much smaller)."""
+    sig_frame = Signal(int, object, bool)
+    """Frame index, the :class:`DisplayFrame` (already converted for the display size set), and whether it
+    is the exact frame asked for (False: the nearby keyframe shown while scrubbing)."""
     sig_error = Signal(str)
     sig_opened = Signal(object)
     """The video is open: its VideoInfo."""
+    _sig_queued = Signal(int, object)
+    """A frame taken from the read-ahead queue, delivered on the next turn of the GUI's event loop."""
 
     def __init__(self, path: Path, parent: QObject | None = None, index_cache: Path | None = None) -> None:
         super().__init__(parent)
@@ -45,13 +52,17 @@ class FrameSource(QObject):
         self.index: FrameIndex | None = None
         """The frame times and keyframes, once open (read-only arrays: safe to read from the GUI thread)."""
         self._reader: VideoReader | None = None
+        # Everything below is shared by the GUI and decode threads: read and written under this lock.
         self._condition = threading.Condition()
         self._request: tuple[int, bool] | None = None
         self._stopping = False
-        self._busy = True
+        self._busy = True  # serving a request (reading ahead does not count)
         self._previous_exact = -2
+        self._reading_ahead = False
         self._display_size: tuple[int, int] | None = None
-        self._ahead: tuple[int, object, object] | None = None  # index, frame, its resampled copy
+        self._ahead: deque[tuple[int, DisplayFrame]] = deque()  # decoded and converted, not asked for yet
+        self._ahead_generation = 0  # bumped when the queue is emptied: a frame read meanwhile is stale
+        self._sig_queued.connect(self._deliver_queued, Qt.ConnectionType.QueuedConnection)
         self._thread = threading.Thread(target=self._run, name=f"decode {path.name}", daemon=True)
 
     def start(self) -> None:
@@ -63,25 +74,33 @@ class FrameSource(QObject):
         if self.info is not None:
             index = max(0, min(int(index), self.info.frame_count - 1))
         with self._condition:
-            self._request = (index, exact)
-            self._condition.notify()
+            queued = self._take_ahead(index) if exact and self._request is None and not self._busy else None
+            if queued is None:
+                self._request = (index, exact)
+            self._condition.notify()  # a request to serve, or room in the queue
+        if queued is not None:
+            self._sig_queued.emit(index, queued)  # after this call returns, never inside it
+
+    def _deliver_queued(self, index: int, frame: DisplayFrame) -> None:
+        self.sig_frame.emit(index, self._prepared(frame), True)  # a no-op unless the window changed meanwhile
 
     def set_display_size(self, size: tuple[int, int] | None) -> None:
         """The size frames are shown at: much smaller frames are resampled here, off the GUI thread."""
         with self._condition:
             self._display_size = size
 
-    def _shrunk(self, image: object) -> object:
+    def _prepared(self, frame: DisplayFrame) -> DisplayFrame:
+        """Make what the view will paint: the copy at the display size, or the full BGR frame."""
         with self._condition:
             size = self._display_size
-        height, width = image.shape[:2]  # type: ignore[attr-defined]
-        if size is None or size[0] >= width * SHRINK_BELOW_SCALE or size[0] <= 0 or size[1] <= 0:
-            return None
-        import cv2
-
-        return cv2.resize(image, size, interpolation=cv2.INTER_LINEAR)  # same filter as FrameView's own
+        if size is not None and 0 < size[0] < frame.size[0] * SHRINK_BELOW_SCALE and size[1] > 0:
+            frame.shrunk(size)
+        else:
+            frame.bgr()
+        return frame
 
     def is_idle(self) -> bool:
+        """No request waiting or being served (reading ahead does not count: a request interrupts it)."""
         with self._condition:
             return self._request is None and not self._busy
 
@@ -114,50 +133,98 @@ class FrameSource(QObject):
         finally:
             self._reader.close()
 
+    # ------------------------------------------------------ the decode thread
     def _loop(self, reader: VideoReader) -> None:
         while True:
+            queued: DisplayFrame | None = None
             with self._condition:
-                while self._request is None and not self._stopping:
+                while self._request is None and not self._stopping and self._next_ahead(reader) is None:
                     self._condition.wait()
                 if self._stopping:
                     return
-                index, exact = self._request  # type: ignore[misc]
-                self._request = None
-                self._busy = True
+                request, self._request = self._request, None
+                self._busy = request is not None
+                if request is None:
+                    ahead, generation = self._next_ahead(reader), self._ahead_generation
+                elif request[1]:
+                    queued = self._take_ahead(request[0])
+                if request is not None and queued is None:
+                    self._clear_ahead()
+            if request is None:
+                assert ahead is not None
+                self._read_ahead(reader, ahead, generation)
+                continue
             try:
-                if exact:
-                    image = reader.read(index)
-                    shown = index
-                else:
-                    shown, image = reader.read_near(index)
-            except UserError as error:
-                self.sig_error.emit(error.for_gui())
-            except Exception as error:  # a decoder bug must not kill the thread silently
-                log.exception("Decoding frame %d of %s failed", index, self.path)
-                self.sig_error.emit(f"Frame {index} could not be decoded: {error!r}")
-            else:
-                ahead = self._ahead
-                self._ahead = None
-                reused = ahead is not None and ahead[0] == shown and ahead[1] is image
-                shrunk = ahead[2] if reused else self._shrunk(image)  # type: ignore[index]
-                if shrunk is not None and shrunk.shape[1::-1] != self._display_size:  # type: ignore[attr-defined]
-                    shrunk = self._shrunk(image)  # the window was resized meanwhile
-                self.sig_frame.emit(shown, image, exact, shrunk)
-                self._decode_ahead(reader, shown, exact)
+                self._serve(reader, request[0], request[1], queued)
             finally:
                 with self._condition:
                     self._busy = False
 
-    def _decode_ahead(self, reader: VideoReader, shown: int, exact: bool) -> None:
-        """After consecutive frames, decode ``shown + 1`` now: the reader keeps it for its request."""
-        sequential = exact and shown == self._previous_exact + 1
-        self._previous_exact = shown if exact else -2
+    def _serve(self, reader: VideoReader, index: int, exact: bool, queued: DisplayFrame | None) -> None:
+        try:
+            if queued is not None:
+                shown, frame = index, queued
+            elif exact:
+                shown, frame = index, DisplayFrame(reader.read_decoded(index))
+            else:
+                shown, decoded = reader.read_near_decoded(index)
+                frame = DisplayFrame(decoded)
+            self._prepared(frame)
+        except UserError as error:
+            self.sig_error.emit(error.for_gui())
+            return
+        except Exception as error:  # a decoder bug must not kill the thread silently
+            log.exception("Decoding frame %d of %s failed", index, self.path)
+            self.sig_error.emit(f"Frame {index} could not be decoded: {error!r}")
+            return
+        if queued is None:
+            with self._condition:
+                self._shown(shown, exact)
+        self.sig_frame.emit(shown, frame, exact)
+
+    def _read_ahead(self, reader: VideoReader, index: int, generation: int) -> None:
+        """Decode and convert frame ``index`` for the queue; its real request reports any error."""
+        try:
+            frame = self._prepared(DisplayFrame(reader.read_decoded(index)))
+        except Exception:  # noqa: BLE001
+            log.debug("Reading ahead frame %d failed", index, exc_info=True)
+            with self._condition:
+                self._reading_ahead = False
+            return
         with self._condition:
-            wanted = sequential and self._request is None and not self._stopping
-            self._busy = False  # a request may come in meanwhile; it is served right after this frame
-        if wanted and shown + 1 < reader.frame_count:
-            try:
-                image = reader.read(shown + 1)
-                self._ahead = (shown + 1, image, self._shrunk(image))
-            except Exception:  # noqa: BLE001 - the real request reports the error when it asks for this frame
-                log.debug("Reading ahead frame %d failed", shown + 1, exc_info=True)
+            if generation == self._ahead_generation and self._next_ahead(reader) == index:
+                self._ahead.append((index, frame))
+
+    # --------------------------------------------- the queue (lock held)
+    def _take_ahead(self, index: int) -> DisplayFrame | None:
+        """Frame ``index`` from the queue, dropping the frames before it; None (queue kept) if not there."""
+        if not self._ahead or not self._ahead[0][0] <= index <= self._ahead[-1][0]:
+            return None
+        while self._ahead[0][0] < index:
+            self._ahead.popleft()  # playback skipped a frame
+        _, frame = self._ahead.popleft()
+        self._shown(index, True)
+        return frame
+
+    def _clear_ahead(self) -> None:
+        self._ahead.clear()
+        self._ahead_generation += 1
+
+    def _shown(self, index: int, exact: bool) -> None:
+        """Frames asked for forward and close together (playing, stepping on) are worth reading ahead."""
+        self._reading_ahead = exact and 0 < index - self._previous_exact <= READ_AHEAD_FRAMES
+        self._previous_exact = index if exact else -2
+        if not self._reading_ahead:
+            self._clear_ahead()
+
+    def _next_ahead(self, reader: VideoReader) -> int | None:
+        """The frame to read ahead next, or None: not playing forward, the queue is full, or the video ends."""
+        if not self._reading_ahead or len(self._ahead) >= READ_AHEAD_FRAMES:
+            return None
+        index = (self._ahead[-1][0] if self._ahead else self._previous_exact) + 1
+        if index >= reader.frame_count:
+            return None
+        frame_bytes = reader.info.width * reader.info.height * 3
+        if self._ahead and frame_bytes * (len(self._ahead) + 1) > READ_AHEAD_BYTES:
+            return None
+        return index

@@ -1,19 +1,21 @@
 """A widget that shows one video frame with zoom (wheel around the cursor), pan, fit and 1:1.
 
-It paints a QImage that wraps the decoded numpy array without copying, and
-keeps that array alive as long as the image is shown.
+It paints a QImage that wraps the frame's numpy array without copying, and
+keeps that array alive as long as the image is shown. Zoomed out, it paints
+the frame's copy at the display size (made on the decode thread).
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QPoint, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QImage, QMouseEvent, QPainter, QPaintEvent, QResizeEvent, QWheelEvent
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from soccer_desktop.gui.overlay import FrameOverlay, OverlayPainter
 from soccer_desktop.gui.view_transform import ViewTransform
+from soccer_desktop.video.display import DisplayFrame
 
 if TYPE_CHECKING:
     import numpy as np
@@ -23,11 +25,13 @@ RESAMPLE_BELOW_SCALE = 0.75  # shrink with OpenCV once per frame: Qt's smooth sc
 
 
 def qimage_from_bgr(image: np.ndarray) -> QImage:
-    """Wrap a BGR uint8 array as a QImage (no copy: keep ``image`` alive while it is used)."""
+    """Wrap a BGR (or BGRA) uint8 array as a QImage (no copy: keep ``image`` alive while it is used)."""
     if not image.flags["C_CONTIGUOUS"]:
         image = image.copy(order="C")
     height, width = image.shape[:2]
-    return QImage(image.data, width, height, image.strides[0], QImage.Format.Format_BGR888)
+    bgra = image.ndim == 3 and image.shape[2] == 4  # bytes B,G,R,255: Qt's RGB32 on little-endian machines
+    layout = QImage.Format.Format_RGB32 if bgra else QImage.Format.Format_BGR888
+    return QImage(image.data, width, height, image.strides[0], layout)
 
 
 class FrameView(QWidget):
@@ -43,28 +47,23 @@ class FrameView(QWidget):
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
         self.transform = ViewTransform()
-        self._array: np.ndarray | None = None
-        self._image: QImage | None = None
+        self._frame: DisplayFrame | None = None
+        self._image: tuple[np.ndarray, QImage] | None = None  # the full frame, wrapped once it is painted
+        self._shrunk: tuple[np.ndarray, QImage] | None = None  # the copy at the display size, wrapped
         self.overlay: FrameOverlay | None = None
-        self._shrunk: tuple[tuple[int, int], np.ndarray, QImage] | None = None
         self._overlay_painter = OverlayPainter()
         self._fit_mode = True
         self._pan_start: QPointF | None = None
         self._background = QColor(30, 30, 30)
 
     # ------------------------------------------------------------------ frame
-    def set_frame(self, image: np.ndarray | None, overlay: FrameOverlay | None = None,
-                  shrunk: np.ndarray | None = None) -> None:  # fmt: skip
-        """Show a frame and the overlay of that same frame (both change in one repaint).
-
-        ``shrunk`` is the frame already resampled to the size it will be shown at (made off the GUI thread).
-        """
-        self._array = image
+    def set_frame(self, frame: DisplayFrame | np.ndarray | None, overlay: FrameOverlay | None = None) -> None:
+        """Show a frame (a BGR array, or a decoded frame) and the overlay of that same frame, in one repaint."""
+        if frame is not None and not isinstance(frame, DisplayFrame):
+            frame = DisplayFrame.from_bgr(frame)
+        self._frame = frame
         self.overlay = overlay
-        self._shrunk = None
-        if shrunk is not None:
-            self._shrunk = ((shrunk.shape[1], shrunk.shape[0]), shrunk, qimage_from_bgr(shrunk))
-        self._image = None if image is None else qimage_from_bgr(image)
+        self._image = self._shrunk = None
         if self._fit_mode:
             self._apply_fit()
         self.update()
@@ -76,8 +75,8 @@ class FrameView(QWidget):
 
     @property
     def frame_array(self) -> np.ndarray | None:
-        """The BGR frame on screen."""
-        return self._array
+        """The BGR frame on screen, at full size."""
+        return None if self._frame is None else self._frame.bgr()
 
     def display_size(self) -> tuple[int, int] | None:
         """The size the frame is painted at, when it is shown resampled (zoomed out enough), else None."""
@@ -88,7 +87,7 @@ class FrameView(QWidget):
         return round(size[0] * scale), round(size[1] * scale)
 
     def frame_size(self) -> tuple[int, int] | None:
-        return None if self._image is None else (self._image.width(), self._image.height())
+        return None if self._frame is None else self._frame.size
 
     # ------------------------------------------------------------------- view
     def fit(self) -> None:
@@ -155,27 +154,34 @@ class FrameView(QWidget):
             self._apply_fit()
         super().resizeEvent(event)
 
-    def _shrunk_image(self, width: int, height: int) -> QImage:
-        """The frame resampled (bilinear, as Qt's smooth scaling) to the size it is shown at, once per frame and size."""
-        import cv2
+    def _full_image(self) -> QImage:
+        assert self._frame is not None
+        if self._image is None:
+            array = self._frame.bgr()
+            self._image = (array, qimage_from_bgr(array))
+        return self._image[1]
 
-        if self._shrunk is None or self._shrunk[0] != (width, height):
-            assert self._array is not None
-            small = cv2.resize(self._array, (max(1, width), max(1, height)), interpolation=cv2.INTER_LINEAR)
-            self._shrunk = ((width, height), small, qimage_from_bgr(small))
-        return self._shrunk[2]
+    def _shrunk_image(self, width: int, height: int) -> QImage:
+        """The frame at the size it is shown at (the decode thread made it; a zoom or resize makes it here)."""
+        assert self._frame is not None
+        if self._shrunk is None or (self._shrunk[1].width(), self._shrunk[1].height()) != (width, height):
+            array = self._frame.shrunk((width, height))
+            self._shrunk = (array, qimage_from_bgr(array))
+        return self._shrunk[1]
 
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
         painter.fillRect(self.rect(), self._background)
-        if self._image is not None:
+        size = self.frame_size()
+        if size is not None:
             t = self.transform
-            target = QRectF(t.offset_x, t.offset_y, self._image.width() * t.scale, self._image.height() * t.scale)
-            if t.scale < RESAMPLE_BELOW_SCALE:
-                painter.drawImage(target, self._shrunk_image(round(target.width()), round(target.height())))
+            target = QRectF(t.offset_x, t.offset_y, size[0] * t.scale, size[1] * t.scale)
+            if t.scale < RESAMPLE_BELOW_SCALE:  # at whole pixels, its own size: a copy, not a resampling
+                shrunk = self._shrunk_image(max(1, round(target.width())), max(1, round(target.height())))
+                painter.drawImage(QPoint(round(target.x()), round(target.y())), shrunk)
             else:
                 painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, t.scale < 1.0)
-                painter.drawImage(target, self._image)
+                painter.drawImage(target, self._full_image())
             if self.overlay is not None:
                 self._overlay_painter.paint(painter, t, self.overlay)
         painter.end()

@@ -32,12 +32,12 @@ from soccer_desktop.gui.timeline import Marker, Timeline
 from soccer_desktop.gui.track_menu import TrackMenu
 
 if TYPE_CHECKING:
-    import numpy as np
-
     from soccer_desktop.project.store import Project
+    from soccer_desktop.video.display import DisplayFrame
     from soccer_desktop.video.reader import VideoInfo
 
 SPEEDS = (0.25, 0.5, 1.0, 2.0, 4.0)
+POSITION_REFRESH_MS = 16  # timecode, frame box and timeline change at most once per screen refresh
 
 
 def timecode(frame_index: int, fps: float, seconds_at: float | None = None) -> str:
@@ -80,6 +80,10 @@ class VideoPanel(QWidget):
         self._timer = QTimer(self)
         self._timer.setTimerType(Qt.TimerType.PreciseTimer)
         self._timer.timeout.connect(self._on_tick)
+        self._position_shown_at = 0.0
+        self._position_timer = QTimer(self)  # shows the last frame's position when frames came too fast
+        self._position_timer.setSingleShot(True)
+        self._position_timer.timeout.connect(self._show_position)
 
         self.view = FrameView()
         self.overlay_controls = OverlayControls()
@@ -212,6 +216,7 @@ class VideoPanel(QWidget):
 
     def close_video(self) -> None:
         self.pause()
+        self._position_timer.stop()
         if self._source is not None:
             self._source.sig_opened.disconnect(self._on_opened)
             self._source.sig_frame.disconnect(self._on_frame)
@@ -291,8 +296,7 @@ class VideoPanel(QWidget):
             return
         index = max(0, min(int(index), self.frame_count - 1))
         self._target = index
-        self.timeline.set_position(index)
-        self._source.request(index, exact)
+        self._source.request(index, exact)  # the timeline moves when the frame is shown (or with the mouse)
 
     def _on_frame_box(self, value: int) -> None:
         if value != self._shown:
@@ -357,22 +361,39 @@ class VideoPanel(QWidget):
         index = self._source.index if self._source is not None else None
         return timecode(frame, self.fps, index.time_of(frame) if index is not None else None)
 
-    def _on_frame(self, index: int, image: np.ndarray, exact: bool, shrunk: np.ndarray | None = None) -> None:
+    def _on_frame(self, index: int, frame: DisplayFrame, exact: bool) -> None:
         self._shown_any = index
-        self.view.set_frame(image, self._overlay_for(index), shrunk)  # picture and boxes of one frame, together
+        self.view.set_frame(frame, self._overlay_for(index))  # picture and boxes of one frame, together
         if self._source is not None:
             self._source.set_display_size(self.view.display_size())  # the next frames come resampled
         if not exact:
             self._timecode.setText(f"≈ {self._timecode_of(index)}")
             return
         self._shown = index
+        waited_ms = (time.monotonic() - self._position_shown_at) * 1000
+        if waited_ms >= POSITION_REFRESH_MS:
+            self._show_position()
+        elif not self._position_timer.isActive():
+            self._position_timer.start(max(1, int(POSITION_REFRESH_MS - waited_ms)))
+        self.sig_frame_shown.emit(index)
+
+    def _show_position(self) -> None:
+        """Timecode, frame box and timeline show the exact frame on screen.
+
+        Not for every frame of a fast run of frames (the screen could not show them): each costs a
+        relayout and three repaints, as much as the frame's own picture.
+        """
+        self._position_timer.stop()
+        self._position_shown_at = time.monotonic()
+        index = self._shown
+        if index < 0:
+            return
         self._timecode.setText(self._timecode_of(index))
         self._frame_box.blockSignals(True)
         self._frame_box.setValue(index)
         self._frame_box.blockSignals(False)
         if not self.timeline.is_dragging():
             self.timeline.set_position(index)
-        self.sig_frame_shown.emit(index)
 
     def _on_source_error(self, message: str) -> None:
         opened = self._source is not None and self._source.info is not None

@@ -92,7 +92,7 @@ class VideoReader:
             self._stream.thread_type = "AUTO"
             self._decoder = None
             self._next_index = -1
-            self._last: tuple[int, np.ndarray] | None = None
+            self._last: tuple[int, av.VideoFrame, np.ndarray | None] | None = None  # frame, its BGR once made
         except VideoError:
             self._container.close()
             raise
@@ -110,12 +110,16 @@ class VideoReader:
         return self.keyframes[max(position, 0)]
 
     def read(self, index: int) -> np.ndarray:
-        """The exact frame ``index`` (0-based).
+        """The exact frame ``index`` (0-based) as a BGR array.
 
         Frames decoded on the way are not converted to BGR (that costs about as
         much as decoding), and reading forward never seeks back unless a
         keyframe lies in between.
         """
+        return self._bgr(self.read_decoded(index))
+
+    def read_decoded(self, index: int) -> av.VideoFrame:
+        """The exact frame ``index`` as FFmpeg decoded it (not converted: :mod:`.display` shrinks it first)."""
         index = self._check_index(index)
         if self._last is not None and self._last[0] == index:
             return self._last[1]
@@ -127,7 +131,8 @@ class VideoReader:
         while True:
             position, frame = self._decode_next()
             if position == index:
-                return self._convert(position, frame)
+                self._last = (position, frame, None)
+                return frame
             if position > index:
                 # Timestamps led the seek past the target: start again one keyframe earlier.
                 if start == 0:
@@ -145,13 +150,19 @@ class VideoReader:
 
     def read_near(self, index: int) -> tuple[int, np.ndarray]:
         """A cheap frame close to ``index``: the keyframe before it (for scrubbing while dragging)."""
+        position, frame = self.read_near_decoded(index)
+        return position, self._bgr(frame)
+
+    def read_near_decoded(self, index: int) -> tuple[int, av.VideoFrame]:
+        """:meth:`read_near`, not converted."""
         index = self._check_index(index)
         keyframe = self.keyframe_at_or_before(index)
         if self._last is not None and self._last[0] == keyframe:
-            return self._last
+            return keyframe, self._last[1]
         self._seek_to_keyframe(keyframe)
         position, frame = self._decode_next()
-        return position, self._convert(position, frame)
+        self._last = (position, frame, None)
+        return position, frame
 
     def _check_index(self, index: int) -> int:
         if not 0 <= index < self.info.frame_count:
@@ -181,10 +192,14 @@ class VideoReader:
         self._next_index = position + 1
         return position, frame
 
-    def _convert(self, position: int, frame: av.VideoFrame) -> np.ndarray:
-        image = frame.to_ndarray(format="bgr24")
-        self._last = (position, image)
-        return image
+    def _bgr(self, frame: av.VideoFrame) -> np.ndarray:
+        """``frame`` as BGR; the last frame read keeps its conversion, so reading it again is free."""
+        last = self._last
+        if last is not None and last[1] is frame:
+            if last[2] is None:
+                last = self._last = (last[0], frame, frame.to_ndarray(format="bgr24"))
+            return last[2]
+        return frame.to_ndarray(format="bgr24")
 
     def _position_of(self, pts: int | None) -> int:
         if pts is None:

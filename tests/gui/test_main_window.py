@@ -73,7 +73,7 @@ def test_project_with_video_and_events_opens_and_events_jump(qtbot, window: Main
     qtbot.mouseClick(events_list.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     qtbot.keyClick(events_list, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: window.video_panel.shown_index == 150, timeout=WAIT_MS)
-    assert read_index(window.video_panel.view._array) == 150
+    assert read_index(window.video_panel.view.frame_array) == 150
     assert "3 events" in window.project_panel.counts.text()
 
 

@@ -29,7 +29,7 @@ def panel(qtbot, index_clip: Path) -> VideoPanel:
 
 
 def shown_frame_index(panel: VideoPanel) -> int:
-    return read_index(panel.view._array)
+    return read_index(panel.view.frame_array)
 
 
 def wait_for_frame(qtbot, panel: VideoPanel, index: int) -> None:
@@ -63,7 +63,19 @@ def test_random_seeks_through_the_frame_box_are_exact(qtbot, panel: VideoPanel) 
     for index in (200, 13, 299, 250, 249, 77):
         panel._frame_box.setValue(index)
         wait_for_frame(qtbot, panel, index)
-        assert panel._timecode.text() == timecode(index, 25.0)
+        qtbot.waitUntil(lambda index=index: panel._timecode.text() == timecode(index, 25.0), timeout=WAIT_MS)
+
+
+def test_a_fast_run_of_frames_ends_showing_the_last_ones_position(qtbot, panel: VideoPanel) -> None:
+    """Positions of frames shown faster than the screen refreshes are skipped, never the last one."""
+    boxes: list[int] = []
+    panel._frame_box.valueChanged.connect(boxes.append)  # signals are blocked while the panel sets it
+    panel.sig_frame_shown.connect(lambda index: index < 40 and panel.seek(index + 1))
+    panel.seek(1)
+    qtbot.waitUntil(lambda: panel.shown_index == 40, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: panel._timecode.text() == timecode(40, 25.0), timeout=WAIT_MS)
+    assert panel._frame_box.value() == 40 and panel.timeline.position() == 40
+    assert boxes == []  # showing a position never asks for a seek
 
 
 def test_play_advances_in_order_and_pause_stops(qtbot, panel: VideoPanel) -> None:
