@@ -152,6 +152,7 @@ class FrameView(QWidget):
     def resizeEvent(self, event: QResizeEvent) -> None:
         if self._fit_mode:
             self._apply_fit()
+            self.sig_view_changed.emit()  # the fitted scale follows the window
         super().resizeEvent(event)
 
     def _full_image(self) -> QImage:

@@ -142,6 +142,7 @@ class VideoPanel(QWidget):
         self._frame_box.valueChanged.connect(self._on_frame_box)
         self._speed_box.currentIndexChanged.connect(lambda i: self.set_speed(SPEEDS[i]))
         self.overlay_controls.sig_changed.connect(self._overlay_changed)
+        self.view.sig_view_changed.connect(self._send_display_size)
         self.overlay_controls.sig_error.connect(self.sig_error)
         self._add_shortcuts()
         self._set_enabled(False)
@@ -364,8 +365,7 @@ class VideoPanel(QWidget):
     def _on_frame(self, index: int, frame: DisplayFrame, exact: bool) -> None:
         self._shown_any = index
         self.view.set_frame(frame, self._overlay_for(index))  # picture and boxes of one frame, together
-        if self._source is not None:
-            self._source.set_display_size(self.view.display_size())  # the next frames come resampled
+        self._send_display_size()
         if not exact:
             self._timecode.setText(f"≈ {self._timecode_of(index)}")
             return
@@ -394,6 +394,11 @@ class VideoPanel(QWidget):
         self._frame_box.blockSignals(False)
         if not self.timeline.is_dragging():
             self.timeline.set_position(index)
+
+    def _send_display_size(self) -> None:
+        """The decoder makes the next frames at the size they are shown (a zoom or resize changes it at once)."""
+        if self._source is not None:
+            self._source.set_display_size(self.view.display_size())
 
     def _on_source_error(self, message: str) -> None:
         opened = self._source is not None and self._source.info is not None

@@ -160,6 +160,17 @@ def test_wheel_zoom_keeps_the_point_under_the_cursor(qtbot, panel: VideoPanel) -
     assert view.is_fitted() and (view.transform.offset_x, view.transform.offset_y) != offset
 
 
+def test_zooming_tells_the_decoder_the_size_frames_are_shown_at(qtbot, panel: VideoPanel) -> None:
+    view = panel.view
+    view.zoom(0.3)  # zoomed out: the decoder makes small copies from now on, not from the next frame
+    assert view.display_size() is not None and panel._source._display_size == view.display_size()
+    qtbot.keyClick(view, Qt.Key.Key_Right)
+    wait_for_frame(qtbot, panel, 1)
+    assert view._frame.shrunk_size() == view.display_size()
+    qtbot.keyClick(view, Qt.Key.Key_1)  # actual pixels: full frames again
+    assert panel._source._display_size is None
+
+
 def test_unreadable_file_reports_an_error_and_panel_stays_usable(qtbot, tmp_path: Path, index_clip: Path) -> None:
     panel = VideoPanel()
     qtbot.addWidget(panel)
