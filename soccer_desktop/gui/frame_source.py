@@ -27,7 +27,6 @@ if TYPE_CHECKING:
     from soccer_desktop.video.reader import VideoInfo, VideoReader
 
 log = logging.getLogger(__name__)
-SHRINK_BELOW_SCALE = 0.75  # FrameView.RESAMPLE_BELOW_SCALE: below it frames are shown resampled
 READ_AHEAD_FRAMES = 6
 READ_AHEAD_BYTES = 160 * 2**20  # a 7680x2160 panorama keeps 3 frames ahead, 1080p all 6
 
@@ -85,7 +84,10 @@ class FrameSource(QObject):
         self.sig_frame.emit(index, self._prepared(frame), True)  # a no-op unless the window changed meanwhile
 
     def set_display_size(self, size: tuple[int, int] | None) -> None:
-        """The size frames are shown at: much smaller frames are resampled here, off the GUI thread."""
+        """The size frames are shown at when the view shows them resampled (None: at full size, zoomed in).
+
+        The view decides (:meth:`FrameView.display_size`); the resampling is done here, off the GUI thread.
+        """
         with self._condition:
             self._display_size = size
 
@@ -93,7 +95,7 @@ class FrameSource(QObject):
         """Make what the view will paint: the copy at the display size, or the full BGR frame."""
         with self._condition:
             size = self._display_size
-        if size is not None and 0 < size[0] < frame.size[0] * SHRINK_BELOW_SCALE and size[1] > 0:
+        if size is not None:
             frame.shrunk(size)
         else:
             frame.bgr()
