@@ -7,6 +7,8 @@ handed over are decoded into a short queue, already converted for the display
 size. A request for a queued frame is answered on the GUI thread itself, without
 waiting for the decoder (which may be busy with the next frame): decoding runs
 while the GUI paints, FFmpeg's frame threads stay fed and a slow paint is absorbed.
+An annotator, when set, makes what belongs with each frame (the panel's overlay) on
+the decode thread too, so the GUI thread only paints it.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import logging
 import threading
 from collections import deque
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtCore import QObject, Qt, Signal
 
@@ -29,6 +31,14 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 READ_AHEAD_FRAMES = 6
 READ_AHEAD_BYTES = 160 * 2**20  # a 7680x2160 panorama keeps 3 frames ahead, 1080p all 6
+
+
+class Annotator(Protocol):
+    """Makes a frame's annotation on the decode thread; closed there too, when replaced or at the end."""
+
+    def __call__(self, index: int) -> object: ...
+
+    def close(self) -> None: ...
 
 
 class FrameSource(QObject):
@@ -61,6 +71,8 @@ class FrameSource(QObject):
         self._display_size: tuple[int, int] | None = None
         self._ahead: deque[tuple[int, DisplayFrame]] = deque()  # decoded and converted, not asked for yet
         self._ahead_generation = 0  # bumped when the queue is emptied: a frame read meanwhile is stale
+        self._annotator: Annotator | None = None
+        self._annotating: Annotator | None = None  # the decode thread's own: the annotator it last used
         self._sig_queued.connect(self._deliver_queued, Qt.ConnectionType.QueuedConnection)
         self._thread = threading.Thread(target=self._run, name=f"decode {path.name}", daemon=True)
 
@@ -90,6 +102,15 @@ class FrameSource(QObject):
         """
         with self._condition:
             self._display_size = size
+
+    def set_annotator(self, annotator: Annotator | None) -> None:
+        """Make ``annotator(index)`` for every frame decoded from now on, as its ``annotation``.
+
+        Frames already queued keep what the previous annotator made: the receiver checks whose it is.
+        """
+        with self._condition:
+            self._annotator = annotator
+            self._condition.notify()
 
     def _prepared(self, frame: DisplayFrame) -> DisplayFrame:
         """Make what the view will paint: the copy at the display size, or the full BGR frame."""
@@ -134,16 +155,19 @@ class FrameSource(QObject):
             self._loop(self._reader)
         finally:
             self._reader.close()
+            self._use_annotator(None)
 
     # ------------------------------------------------------ the decode thread
     def _loop(self, reader: VideoReader) -> None:
         while True:
             queued: DisplayFrame | None = None
             with self._condition:
-                while self._request is None and not self._stopping and self._next_ahead(reader) is None:
+                while (self._request is None and not self._stopping and self._next_ahead(reader) is None
+                       and self._annotator is self._annotating):  # fmt: skip
                     self._condition.wait()
                 if self._stopping:
                     return
+                annotator = self._annotator
                 request, self._request = self._request, None
                 self._busy = request is not None
                 if request is None:
@@ -152,9 +176,10 @@ class FrameSource(QObject):
                     queued = self._take_ahead(request[0])
                 if request is not None and queued is None:
                     self._clear_ahead()
+            self._use_annotator(annotator)  # a replaced one is closed at once, not with the next frame
             if request is None:
-                assert ahead is not None
-                self._read_ahead(reader, ahead, generation)
+                if ahead is not None:
+                    self._read_ahead(reader, ahead, generation)
                 continue
             try:
                 self._serve(reader, request[0], request[1], queued)
@@ -180,6 +205,7 @@ class FrameSource(QObject):
             self.sig_error.emit(f"Frame {index} could not be decoded: {error!r}")
             return
         if queued is None:
+            self._annotate(shown, frame)
             with self._condition:
                 self._shown(shown, exact)
         self.sig_frame.emit(shown, frame, exact)
@@ -193,9 +219,33 @@ class FrameSource(QObject):
             with self._condition:
                 self._reading_ahead = False
             return
+        self._annotate(index, frame)
         with self._condition:
             if generation == self._ahead_generation and self._next_ahead(reader) == index:
                 self._ahead.append((index, frame))
+
+    def _annotate(self, index: int, frame: DisplayFrame) -> None:
+        """Frame ``index``'s annotation by the annotator set now; if it fails, the receiver makes its own."""
+        with self._condition:
+            annotator = self._annotator
+        self._use_annotator(annotator)
+        if annotator is None:
+            return
+        try:
+            frame.annotation = annotator(index)
+        except Exception:  # noqa: BLE001 - the GUI thread makes it again and reports the error there
+            log.debug("Annotating frame %d failed", index, exc_info=True)
+
+    def _use_annotator(self, annotator: Annotator | None) -> None:
+        """Close the annotator used so far (on this thread, which opened what it holds) when it is replaced."""
+        if annotator is self._annotating:
+            return
+        if self._annotating is not None:
+            try:
+                self._annotating.close()
+            except Exception:  # noqa: BLE001
+                log.debug("Closing an annotator failed", exc_info=True)
+        self._annotating = annotator
 
     # --------------------------------------------- the queue (lock held)
     def _take_ahead(self, index: int) -> DisplayFrame | None:

@@ -184,5 +184,5 @@ class FrameView(QWidget):
                 painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, t.scale < 1.0)
                 painter.drawImage(target, self._full_image())
             if self.overlay is not None:
-                self._overlay_painter.paint(painter, t, self.overlay)
+                self._overlay_painter.paint(painter, t, self.overlay, self.font(), self.devicePixelRatioF())
         painter.end()

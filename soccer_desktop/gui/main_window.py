@@ -342,6 +342,11 @@ class MainWindow(QMainWindow):
         if self.project is not None:
             if self._canvas_panel is not None:
                 self._canvas_panel.set_project(None)
+            if self._video_panel is not None:  # the old project's video, events and boxes go with it
+                self._video_panel.close_video()
+                self._video_panel.show_analyses(None, None)
+            self.current_video = None
+            self.events_panel.set_events([])
             self.project.close()
         self.project = project
         if self._canvas_panel is not None:

@@ -1,17 +1,20 @@
 """Detections drawn over the video: the painter, the per-frame lookup, and the panel's overlay controls.
 
-The video panel asks :class:`OverlaySource` for the overlay of the exact frame
-that just arrived and hands frame and overlay to the view together, so the
-boxes can never lag the picture. What is shown and in which colour is decided
+The decode thread makes each frame's overlay as it decodes the frame
+(:class:`BackgroundOverlays`, with a read-only connection of its own) and the
+video panel hands frame and overlay to the view together, so the boxes can
+never lag the picture and the GUI thread only paints them. An overlay made
+for options since changed is made again by the panel's :class:`OverlaySource`. What is shown and in which colour is decided
 by :mod:`soccer_desktop.analysis.styling` (shared with the rendered MP4).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from PySide6.QtCore import QPointF, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QImage, QPainter, QPen, QStaticText
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QImage, QPainter, QPen
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -90,6 +93,36 @@ class OverlaySource:
         return block
 
 
+class MadeOverlay(NamedTuple):
+    """An overlay made on the decode thread, and the source whose copy made it."""
+
+    source: OverlaySource
+    overlay: FrameOverlay
+
+
+class BackgroundOverlays:
+    """A :class:`FrameSource` annotator: the overlays of an :class:`OverlaySource`, made on the decode thread.
+
+    It reads the same analysis with the same options through its own read-only connection, opened on
+    first use by the thread that uses it (SQLite connections belong to one thread).
+    """
+
+    def __init__(self, source: OverlaySource) -> None:
+        self.source = source
+        self._copy: OverlaySource | None = None
+
+    def __call__(self, index: int) -> MadeOverlay:
+        if self._copy is None:
+            reader = Project.open_reader(self.source.project.root)
+            self._copy = OverlaySource(reader, self.source.analysis_id, self.source.options)
+        return MadeOverlay(self.source, self._copy.for_frame(index))
+
+    def close(self) -> None:
+        if self._copy is not None:
+            self._copy.project.close()
+            self._copy = None
+
+
 @dataclass
 class _Block:
     """One block of frames' detections, and their balls apart (the trail reads a dozen frames of them)."""
@@ -99,19 +132,26 @@ class _Block:
 
 
 class OverlayPainter:
-    """Paints a :class:`FrameOverlay` through a view transform; pens and label texts are cached."""
+    """Paints a :class:`FrameOverlay` through a view transform; colours, pens, labels and trail dots are cached."""
 
     def __init__(self) -> None:
         self._pens: dict[tuple[tuple[int, int, int], bool], QPen] = {}
-        self._labels: dict[str, QStaticText] = {}
+        self._colours: dict[tuple[int, int, int], QColor] = {}
+        self._labels: dict[tuple[str, tuple[int, int, int]], QImage] = {}
+        self._label_style: tuple[QFont, float] | None = None  # the font and pixel ratio the labels were drawn with
         self._trail_dots: dict[int, QImage] = {}
 
-    def paint(self, painter: QPainter, transform: ViewTransform, overlay: FrameOverlay) -> None:
-        """Whole-pixel boxes, two one-pixel passes (Qt's fast line path), grouped by pen: this runs per frame."""
+    def paint(self, painter: QPainter, transform: ViewTransform, overlay: FrameOverlay, font: QFont,
+              pixel_ratio: float) -> None:  # fmt: skip
+        """Whole-pixel boxes and labels copied from images: this runs for every frame played.
+
+        ``painter`` is a widget's fresh one (no antialiasing, no brush: setting them again costs more than a
+        box); labels are drawn in ``font`` for a screen of ``pixel_ratio`` device pixels per pixel.
+        """
         scale, dx, dy = transform.scale, transform.offset_x + 0.5, transform.offset_y + 0.5  # +0.5: int() rounds
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
-        painter.setBrush(Qt.BrushStyle.NoBrush)
-        groups: dict[tuple[tuple[int, int, int], bool], list[tuple[int, int, int, int, str]]] = {}
+        if self._label_style is None or self._label_style != (font, pixel_ratio):
+            self._labels.clear()  # another font, or the window moved to another screen
+            self._label_style = (font, pixel_ratio)
         for x, y, w, h, colour, label, dashed, ghost, *_ in overlay.boxes:
             if ghost:  # a hollow ring: a ball candidate the trajectory rejected
                 painter.setPen(self._pen(colour, True))
@@ -119,19 +159,27 @@ class OverlayPainter:
                 painter.drawEllipse(QPointF((x + w / 2) * scale + dx, (y + h / 2) * scale + dy), radius, radius)
                 continue
             left, top = int(x * scale + dx), int(y * scale + dy)
-            box = (left, top, int((x + w) * scale + dx) - left, int((y + h) * scale + dy) - top, label)
-            groups.setdefault((colour, dashed), []).append(box)
-        for (colour, dashed), boxes in groups.items():
-            painter.setPen(self._pen(colour, dashed))  # labels take the pen's colour too
-            for left, top, width, height, label in boxes:
+            width, height = int((x + w) * scale + dx) - left, int((y + h) * scale + dy) - top
+            if dashed:
+                painter.setPen(self._pen(colour, True))
                 painter.drawRect(left, top, width, height)
-                if not dashed:  # solid boxes are two pixels wide
-                    painter.drawRect(left + 1, top + 1, width - 2, height - 2)
-                if label:
-                    painter.drawStaticText(left, top - 14, self._label(label))
+            else:  # two pixels wide, as four filled edges: a quarter cheaper than stroking two rectangles
+                fill = self._colour(colour)
+                painter.fillRect(left, top, width + 1, 2, fill)
+                painter.fillRect(left, top + height - 1, width + 1, 2, fill)
+                painter.fillRect(left, top + 2, 2, height - 3, fill)
+                painter.fillRect(left + width - 1, top + 2, 2, height - 3, fill)
+            if label:
+                painter.drawImage(left, top - 14, self._label(label, colour))
         for x, y, opacity in overlay.trail:
             painter.drawImage(int(x * scale + dx) - TRAIL_RADIUS, int(y * scale + dy) - TRAIL_RADIUS,
                               self._trail_dot(opacity))  # fmt: skip
+
+    def _colour(self, colour: tuple[int, int, int]) -> QColor:
+        fill = self._colours.get(colour)
+        if fill is None:
+            fill = self._colours[colour] = QColor(*colour)
+        return fill
 
     def _pen(self, colour: tuple[int, int, int], dashed: bool) -> QPen:
         pen = self._pens.get((colour, dashed))
@@ -160,14 +208,31 @@ class OverlayPainter:
             self._trail_dots[alpha] = dot
         return dot
 
-    def _label(self, text: str) -> QStaticText:
-        label = self._labels.get(text)
+    def _label(self, text: str, colour: tuple[int, int, int]) -> QImage:
+        """The text drawn once into a small image: copying it costs half of laying the text out again."""
+        label = self._labels.get((text, colour))
         if label is None:
             if len(self._labels) > _LABEL_CACHE_LIMIT:
                 self._labels.clear()
-            label = QStaticText(text)
-            self._labels[text] = label
+            assert self._label_style is not None
+            label = _text_image(text, colour, *self._label_style)
+            self._labels[(text, colour)] = label
         return label
+
+
+def _text_image(text: str, colour: tuple[int, int, int], font: QFont, pixel_ratio: float) -> QImage:
+    """``text`` in ``colour`` on a transparent image whose top-left is the text's top-left."""
+    metrics = QFontMetrics(font)
+    image = QImage(round((metrics.horizontalAdvance(text) + 2) * pixel_ratio), round(metrics.height() * pixel_ratio),
+                   QImage.Format.Format_ARGB32_Premultiplied)  # fmt: skip
+    image.setDevicePixelRatio(pixel_ratio)
+    image.fill(0)
+    painter = QPainter(image)
+    painter.setFont(font)
+    painter.setPen(QColor(*colour))
+    painter.drawText(0, metrics.ascent(), text)
+    painter.end()
+    return image
 
 
 class OverlayControls(QWidget):

@@ -27,7 +27,7 @@ from soccer_desktop.core.errors import UserError
 from soccer_desktop.editing.shortcuts import VIDEO_PLAYER_KEYS
 from soccer_desktop.gui.frame_source import FrameSource
 from soccer_desktop.gui.frame_view import FrameView
-from soccer_desktop.gui.overlay import FrameOverlay, OverlayControls, OverlaySource
+from soccer_desktop.gui.overlay import BackgroundOverlays, FrameOverlay, MadeOverlay, OverlayControls, OverlaySource
 from soccer_desktop.gui.timeline import Marker, Timeline
 from soccer_desktop.gui.track_menu import TrackMenu
 
@@ -196,6 +196,7 @@ class VideoPanel(QWidget):
         source.sig_opened.connect(self._on_opened)
         source.sig_frame.connect(self._on_frame)
         source.sig_error.connect(self._on_source_error)
+        self._hand_overlay_to_decoder()
         source.start()
 
     def _on_opened(self, info: VideoInfo) -> None:
@@ -263,8 +264,21 @@ class VideoPanel(QWidget):
             self._overlay = None
         else:
             self._overlay = OverlaySource(self._project, analysis_id, self.overlay_controls.options())
+        self._hand_overlay_to_decoder()
         index = self.view.overlay.frame_index if self.view.overlay is not None else self._shown_any
         self.view.set_overlay(self._overlay_for(index))
+
+    def _hand_overlay_to_decoder(self) -> None:
+        """The decode thread makes the overlay of each frame it decodes, for the analysis and options shown."""
+        if self._source is not None:
+            self._source.set_annotator(None if self._overlay is None else BackgroundOverlays(self._overlay))
+
+    def _overlay_of(self, index: int, frame: DisplayFrame) -> FrameOverlay | None:
+        """The overlay the decode thread made with the frame, unless made for an analysis or options since changed."""
+        made = frame.annotation
+        if isinstance(made, MadeOverlay) and made.source is self._overlay and made.overlay.frame_index == index:
+            return made.overlay
+        return self._overlay_for(index)
 
     def _overlay_for(self, index: int) -> FrameOverlay | None:
         if self._overlay is None or index < 0:
@@ -273,6 +287,7 @@ class VideoPanel(QWidget):
             return self._overlay.for_frame(index)
         except UserError as error:  # the project went busy or the analysis was deleted elsewhere
             self._overlay = None
+            self._hand_overlay_to_decoder()
             self.sig_error.emit(str(error))
             return None
 
@@ -364,7 +379,7 @@ class VideoPanel(QWidget):
 
     def _on_frame(self, index: int, frame: DisplayFrame, exact: bool) -> None:
         self._shown_any = index
-        self.view.set_frame(frame, self._overlay_for(index))  # picture and boxes of one frame, together
+        self.view.set_frame(frame, self._overlay_of(index, frame))  # picture and boxes of one frame, together
         self._send_display_size()
         if not exact:
             self._timecode.setText(f"≈ {self._timecode_of(index)}")

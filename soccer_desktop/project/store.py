@@ -220,6 +220,22 @@ class Project:
         return cls._connect(root, busy_timeout_ms)
 
     @classmethod
+    def open_reader(cls, root: Path | str) -> Project:
+        """A second, read-only connection to a project already open (a background reader's own).
+
+        SQLite connections belong to the thread that made them; this one never writes or migrates,
+        and in WAL mode it never waits on the writer.
+        """
+        db_path = Path(root).expanduser().resolve() / DB_NAME
+        try:
+            connection = sqlite3.connect(f"{db_path.as_uri()}?mode=ro", uri=True, isolation_level=None,
+                                         timeout=INTERACTIVE_BUSY_TIMEOUT_MS / 1000)  # fmt: skip
+            connection.row_factory = sqlite3.Row
+        except sqlite3.Error as error:
+            raise _explain(error, db_path) from error
+        return cls(db_path.parent, connection)
+
+    @classmethod
     def open_or_create(cls, root: Path | str) -> Project:
         root = Path(root).expanduser().resolve()
         return cls.open(root) if (root / DB_NAME).is_file() else cls.create(root)

@@ -77,6 +77,8 @@ class DisplayFrame:
         self._decoded = decoded
         self._bgr = bgr
         self._shrunk: np.ndarray | None = None
+        self.annotation: object = None
+        """What the decode thread made for this frame besides its picture (the video panel's overlay)."""
 
     @classmethod
     def from_bgr(cls, image: np.ndarray) -> DisplayFrame:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import pytest
@@ -100,3 +101,38 @@ def test_scrubbing_shows_keyframes_and_reads_nothing_ahead(qtbot, source: FrameS
     source.request(270, exact=False)
     qtbot.waitUntil(lambda: received[-1][0] == 250, timeout=WAIT_MS)  # the keyframe before 270
     assert received[-1][2] is False and not source._ahead
+
+
+class IndexAnnotator:
+    """Annotates frame i with 10 * i (failing on frame 13), noting the threads it runs and is closed on."""
+
+    def __init__(self) -> None:
+        self.threads: set[int] = set()
+        self.closed_on: int | None = None
+
+    def __call__(self, index: int) -> int:
+        self.threads.add(threading.get_ident())
+        if index == 13:
+            raise ValueError("a broken annotation")
+        return 10 * index
+
+    def close(self) -> None:
+        self.closed_on = threading.get_ident()
+
+
+def test_an_annotator_annotates_every_frame_on_the_decode_thread_and_is_closed_there(qtbot, source: FrameSource) -> None:
+    received = _record(source)
+    first = IndexAnnotator()
+    source.set_annotator(first)
+    for index in range(10, 20):  # served and read ahead alike
+        _ask(qtbot, source, received, index)
+    assert [frame.annotation for _, frame, _ in received] == [10 * i if i != 13 else None for i in range(10, 20)]
+    assert first.threads and threading.get_ident() not in first.threads
+    second = IndexAnnotator()
+    source.set_annotator(second)  # closed at once, not with the next frame
+    qtbot.waitUntil(lambda: first.closed_on is not None, timeout=WAIT_MS)
+    assert first.closed_on in first.threads
+    frame, _ = _ask(qtbot, source, received, 200)
+    assert frame.annotation == 2000
+    source.close()
+    assert second.closed_on in second.threads

@@ -143,3 +143,26 @@ def test_training_menu_opens_the_wizard_and_the_runs_list(qtbot, window: MainWin
     wizard = window.open_training_wizard()
     assert wizard.isVisible()
     wizard.close()
+
+
+def test_opening_another_project_leaves_nothing_of_the_first_on_screen(qtbot, window: MainWindow, tmp_path: Path,
+                                                                        index_clip: Path) -> None:
+    from soccer_desktop.analysis import store
+    from soccer_desktop.project.store import BoxSource, ClassId, NewBox
+
+    first = tmp_path / "first"
+    assert cli_main(["video", "add", str(first), str(index_clip)]) == 0
+    with Project.open(first) as project:
+        analysis = store.create_analysis(project, project.videos()[0].id, "players", "motion")
+        store.write_frames(project, analysis.id, [(i, [NewBox(ClassId.PLAYER, i, 4, 20, 30, 0.9, BoxSource.PSEUDO)])
+                                                  for i in range(20)])  # fmt: skip
+    with qtbot.waitSignal(window.video_panel.sig_frame_shown, timeout=WAIT_MS):
+        window.open_project(first)
+    panel = window.video_panel
+    qtbot.waitUntil(lambda: panel.view.overlay is not None, timeout=WAIT_MS)
+    Project.create(tmp_path / "empty").close()
+    window.open_project(tmp_path / "empty")  # no videos: the first project's video and boxes go
+    panel.step(1)
+    qtbot.wait(200)
+    assert panel.video_path is None and panel.view.overlay is None and panel.view.frame_array is None
+    assert panel.overlay_controls.analysis_box.count() == 1  # "No overlay"

@@ -6,6 +6,7 @@ x = i, so a painted picture and its boxes can be checked against each other.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtWidgets import QApplication
 
 from soccer_desktop.analysis import store
+from soccer_desktop.gui.overlay import FrameOverlay, OverlaySource
 from soccer_desktop.gui.video_panel import VideoPanel
 from soccer_desktop.project.store import BoxSource, ClassId, NewBox, Project
 from soccer_desktop.video.library import add_video
@@ -102,6 +104,30 @@ def test_every_painted_frame_carries_its_own_boxes_while_playing_stepping_and_sc
     assert len({p[0] for p in painted}) > 40  # playback painted many distinct frames
     assert all(picture == overlay == x for picture, overlay, x in painted), [p for p in painted if len(set(p)) > 1]
     assert {150, 151, 149, 250} <= {p[0] for p in painted}
+
+
+def test_the_decode_thread_makes_the_overlays_and_an_option_change_reaches_the_next_frame(qtbot, panel: VideoPanel,
+                                                                                         monkeypatch) -> None:  # fmt: skip
+    made_on_gui_thread: list[int] = []
+    for_frame = OverlaySource.for_frame
+
+    def noting_for_frame(source: OverlaySource, index: int) -> FrameOverlay:
+        if threading.current_thread() is threading.main_thread():
+            made_on_gui_thread.append(index)
+        return for_frame(source, index)
+
+    monkeypatch.setattr(OverlaySource, "for_frame", noting_for_frame)
+    painted: list[tuple[int, int]] = []  # the picture's index, its number of boxes
+    panel.sig_frame_shown.connect(lambda index: painted.append((index, len(panel.view.overlay.boxes))))
+    panel.set_speed(4.0)
+    panel.play()
+    qtbot.waitUntil(lambda: panel.shown_index >= 120, timeout=30_000)
+    changed_at = len(painted)
+    panel.overlay_controls.confidence_slider.setValue(50)  # hides the 0.3 balls of even frames
+    qtbot.waitUntil(lambda: not panel.is_playing(), timeout=30_000)
+    assert len(painted) > 150 and len(made_on_gui_thread) <= 12, made_on_gui_thread  # queued frames made again
+    assert all(count == 2 for _, count in painted[:changed_at])
+    assert all(count == 1 + index % 2 for index, count in painted[changed_at:])
 
 
 def test_confidence_classes_ball_only_and_trail(qtbot, panel: VideoPanel) -> None:

@@ -154,3 +154,17 @@ def test_version_1_projects_keep_their_boxes_when_migrated(tmp_path: Path) -> No
         project.delete_boxes([7])
         assert project.add_boxes(1, [NewBox(ClassId.BALL, 1, 1, 2, 2)]) == [8]  # 7 is never handed out again
         assert project.check_integrity() == []
+
+
+def test_a_reader_connection_sees_commits_never_writes_and_reads_during_a_write(tmp_path: Path) -> None:
+    with Project.create(tmp_path / "p") as writer, Project.open_reader(tmp_path / "p") as reader:
+        _frame(writer, "a.jpg")
+        version = reader.data_version()
+        assert [f.image_path for f in reader.frames()] == ["frames/a.jpg"]
+        with writer.transaction():
+            _frame(writer, "b.jpg")
+            assert len(reader.frames()) == 1  # the write in progress neither blocks nor shows
+        assert len(reader.frames()) == 2 and reader.data_version() != version
+        with pytest.raises(ProjectError, match="read-only"):
+            _frame(reader, "c.jpg")
+    assert len(Project.open(tmp_path / "p").frames()) == 2
