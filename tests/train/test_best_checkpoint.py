@@ -25,7 +25,8 @@ def _validate(config, weights: Path, dataset: Path, out: Path) -> dict[str, floa
     from rfdetr.training import RFDETRModelModule, build_trainer
 
     from soccer_desktop.train.data import SoccerDataModule
-    from soccer_desktop.train.engine import VAL_KEYS, build_model_config, build_train_config
+    from soccer_desktop.train.rfdetr_configs import build_model_config, build_train_config
+    from soccer_desktop.train.run_callback import VAL_KEYS
 
     config.phase1.ema.enabled = False  # score the file's weights themselves
     model_config = build_model_config(config, weights, freeze_encoder=True, accelerator="cpu")

@@ -20,7 +20,8 @@ def unique_dataset(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def build_datamodule(dataset: Path, tmp_path: Path, mutate=None):  # noqa: ANN001, ANN201
-    from soccer_desktop.train.engine import build_model_config, build_train_config, prepare_environment
+    from soccer_desktop.train.engine import prepare_environment
+    from soccer_desktop.train.rfdetr_configs import build_model_config, build_train_config
 
     prepare_environment()
     from soccer_desktop.train.augment import check_albumentations

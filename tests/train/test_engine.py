@@ -31,7 +31,7 @@ def of(events: list[dict], event_type: str, **match) -> list[dict]:  # noqa: ANN
 def test_two_phases_end_to_end(dataset: Path, tmp_path: Path) -> None:
     import torch
 
-    from soccer_desktop.train.engine import ENCODER_PREFIX, weights_fingerprint
+    from soccer_desktop.train.run_callback import ENCODER_PREFIX, weights_fingerprint
 
     config = load_config(CONFIGS / "training_cpu_smoke.yaml")
     run_dir = tmp_path / "run"
