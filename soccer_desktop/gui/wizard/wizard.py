@@ -10,9 +10,9 @@ from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QMessageBox, QWidget, QWizard
 
 from soccer_desktop.gui.job_runner import JobRunner
+from soccer_desktop.gui.wizard.augment_page import AugmentPage
 from soccer_desktop.gui.wizard.hardware_page import HardwarePage
 from soccer_desktop.gui.wizard.pages import (
-    AugmentPage,
     DatasetPage,
     ModelPage,
     ReviewPage,
