@@ -9,30 +9,25 @@ moves a preview and repaints the rectangles that changed (old and new
 place of each moved box, the loupe, the rubber band), never the whole
 frame. Geometry (hit tests, handles, clamping) lives in
 :mod:`soccer_desktop.editing.geometry`; zoom and pan in
-:class:`~soccer_desktop.gui.view_transform.ViewTransform`.
+:class:`~soccer_desktop.gui.view_transform.ViewTransform`; the look (frame,
+boxes, loupe) in :mod:`soccer_desktop.gui.canvas.canvas_painting`.
 """
 
 from __future__ import annotations
 
 import enum
-import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QPoint, QPointF, QRect, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import (
-    QBrush,
-    QColor,
     QCursor,
-    QFont,
-    QFontMetrics,
     QImage,
     QKeyEvent,
     QMouseEvent,
     QPainter,
     QPaintEvent,
-    QPen,
     QRegion,
     QResizeEvent,
     QWheelEvent,
@@ -42,31 +37,26 @@ from PySide6.QtWidgets import QSizePolicy, QWidget
 from soccer_desktop.editing import geometry
 from soccer_desktop.editing.commands import passes
 from soccer_desktop.editing.geometry import Handle, Rect
+from soccer_desktop.gui.canvas.canvas_painting import (
+    BACKGROUND,
+    BOX_MARGIN,
+    HANDLE_TOLERANCE,
+    LABEL_HEIGHT,
+    LABEL_WIDTH,
+    CanvasPainter,
+)
 from soccer_desktop.gui.frame_view import qimage_from_bgr
 from soccer_desktop.gui.view_transform import MAX_SCALE, ViewTransform
-from soccer_desktop.project.store import Box, BoxSource, ClassId
+from soccer_desktop.project.store import Box, ClassId
 
 if TYPE_CHECKING:
     import numpy as np
 
-#: Screen pixels: how near a handle the pointer must be, and how far it must travel before a drag starts.
-HANDLE_TOLERANCE = 6.0
+#: Screen pixels: how far the pointer must travel before a drag starts.
 DRAG_THRESHOLD = 3.0
-HANDLE_SIZE = 7
-#: Room around a box that its outline, handles, ball ring and label may cover (for partial repaints).
-BOX_MARGIN = 12
-LABEL_HEIGHT = 18
-LABEL_WIDTH = 170
 LOUPE_SIZE = 180
 LOUPE_OFFSET = 24
 WHEEL_ZOOM_STEP = 1.25
-#: A ball smaller than this on screen gets a ring around it so it stays visible when zoomed out.
-RING_BELOW = 8.0
-RING_RADIUS = 9.0
-
-BACKGROUND = QColor(30, 30, 30)
-PLACEHOLDER = QColor(70, 70, 70)
-CLASS_COLOURS = {ClassId.PLAYER: QColor(0, 200, 255), ClassId.BALL: QColor(255, 60, 200)}
 
 
 class Tool(enum.Enum):
@@ -94,15 +84,6 @@ class _Drag:
     rect: Rect | None = None
     additive: bool = False
     from_space: bool = False
-
-
-def box_label(box: Box) -> str:
-    text = box.class_id.label
-    if box.score is not None:
-        text += f" {box.score:.2f}"
-    if box.source == BoxSource.PSEUDO:
-        text += " · pseudo"
-    return text
 
 
 class CanvasWidget(QWidget):
@@ -137,7 +118,6 @@ class CanvasWidget(QWidget):
         self._array: np.ndarray | None = None
         self._image: QImage | None = None
         self._size: tuple[int, int] | None = None
-        self._scaled: tuple[float, QImage, object] | None = None
         self._boxes: list[Box] = []
         self._by_id: dict[int, Box] = {}
         self._rects: dict[int, Rect] = {}
@@ -162,9 +142,7 @@ class CanvasWidget(QWidget):
         self._message_timer = QTimer(self)
         self._message_timer.setSingleShot(True)
         self._message_timer.timeout.connect(self.clear_message)
-        self._font = QFont(self.font())
-        self._font.setPointSizeF(max(7.0, self._font.pointSizeF() * 0.9))
-        self._metrics = QFontMetrics(self._font)
+        self._painting = CanvasPainter(self.font())
         self.paint_log: list[QRect] | None = None
         """When a list, every paint appends the rectangles it repainted (benchmarks and tests read it)."""
 
@@ -179,7 +157,7 @@ class CanvasWidget(QWidget):
         self._array = image
         self._image = None if image is None else qimage_from_bgr(image)
         self._size = (image.shape[1], image.shape[0]) if image is not None else size
-        self._scaled = None
+        self._painting.forget_scaled()
         if self._fit_mode or old_size != self._size:
             self._fit_mode = True
             self._apply_fit()
@@ -704,210 +682,26 @@ class CanvasWidget(QWidget):
         clip = event.rect()
         painter = QPainter(self)
         painter.fillRect(clip, BACKGROUND)
-        self._paint_image(painter, clip)
+        self._painting.paint_image(painter, clip, self.transform, self._size, self._image, self._array)
         if self._show_boxes:
-            self._paint_boxes(painter, clip)
+            shown = ((box, self._screen(self._rect_of(box.id))) for box in self._visible)
+            self._painting.paint_boxes(painter, clip, shown, self._selected, self._hover, self._show_scores)
         self._paint_overlays(painter)
         painter.end()
-
-    def _scaled_image(self) -> QImage:
-        """The frame resampled to the current zoom (area averaging keeps a few-pixel ball visible)."""
-        assert self._array is not None and self._size is not None
-        scale = self.transform.scale
-        if self._scaled is None or self._scaled[0] != scale:
-            array = downscale(self._array, scale)
-            self._scaled = (scale, qimage_from_bgr(array), array)
-        return self._scaled[1]
-
-    def _paint_image(self, painter: QPainter, clip: QRect) -> None:
-        if self._size is None:
-            return
-        t = self.transform
-        if self._image is None:
-            painter.fillRect(self._screen(Rect(0, 0, *self._size)), PLACEHOLDER)
-            return
-        if t.scale < 1.0:
-            scaled = self._scaled_image()
-            ox, oy = round(t.offset_x), round(t.offset_y)
-            source = clip.translated(-ox, -oy).intersected(scaled.rect())
-            if not source.isEmpty():
-                painter.drawImage(source.topLeft() + QPoint(ox, oy), scaled, source)
-            return
-        width, height = self._size
-        x0 = max(0, math.floor((clip.left() - t.offset_x) / t.scale))
-        y0 = max(0, math.floor((clip.top() - t.offset_y) / t.scale))
-        x1 = min(width, math.ceil((clip.right() + 1 - t.offset_x) / t.scale))
-        y1 = min(height, math.ceil((clip.bottom() + 1 - t.offset_y) / t.scale))
-        if x1 <= x0 or y1 <= y0:
-            return
-        target = QRectF(x0 * t.scale + t.offset_x, y0 * t.scale + t.offset_y, (x1 - x0) * t.scale, (y1 - y0) * t.scale)
-        painter.drawImage(target, self._image, QRectF(x0, y0, x1 - x0, y1 - y0))
-
-    @staticmethod
-    def _pen(class_id: ClassId, pseudo: bool, selected: bool) -> QPen:
-        colour = QColor(CLASS_COLOURS[class_id])
-        pen = QPen(colour)
-        pen.setCosmetic(True)
-        pen.setWidth(2 if selected else 1)
-        if pseudo:
-            pen.setStyle(Qt.PenStyle.DashLine)
-        return pen
-
-    def _paint_boxes(self, painter: QPainter, clip: QRect) -> None:
-        reach = QRectF(clip).adjusted(-BOX_MARGIN - LABEL_WIDTH, -BOX_MARGIN, BOX_MARGIN, BOX_MARGIN + LABEL_HEIGHT)
-        groups: dict[tuple[ClassId, bool, bool], list[QRectF]] = {}
-        rings: dict[tuple[ClassId, bool, bool], list[QPointF]] = {}
-        labels: list[tuple[Box, QRectF]] = []
-        handles: list[tuple[Box, QRectF]] = []
-        for box in self._visible:
-            shown = self._screen(self._rect_of(box.id))
-            if not shown.intersects(reach):
-                continue
-            selected = box.id in self._selected
-            key = (box.class_id, box.source == BoxSource.PSEUDO, selected)
-            groups.setdefault(key, []).append(shown)
-            if box.class_id == ClassId.BALL and max(shown.width(), shown.height()) < RING_BELOW:
-                rings.setdefault(key, []).append(shown.center())
-            if selected:
-                handles.append((box, shown))
-            if box.id == self._hover or selected or (self._show_scores and box.source == BoxSource.PSEUDO):
-                labels.append((box, shown))
-        painter.setBrush(Qt.BrushStyle.NoBrush)
-        for key, rects in groups.items():
-            painter.setPen(self._pen(*key))
-            painter.drawRects(rects)
-            for centre in rings.get(key, ()):
-                painter.drawEllipse(centre, RING_RADIUS, RING_RADIUS)
-        if handles:
-            painter.setPen(QPen(QColor(20, 20, 20)))
-            painter.setBrush(QBrush(QColor(255, 255, 255)))
-            for box, shown in handles:
-                painter.drawRects(self._handle_rects(shown))
-        if labels:
-            painter.setFont(self._font)
-            for box, shown in labels:
-                self._paint_label(painter, box, shown)
-
-    def _handle_rects(self, shown: QRectF) -> list[QRectF]:
-        """The eight handles; a box too small to hold them gets four small corner ones just outside."""
-        small = shown.width() < 3 * HANDLE_TOLERANCE or shown.height() < 3 * HANDLE_TOLERANCE
-        if small:
-            size = 5.0
-            return [QRectF(shown.left() - size, shown.top() - size, size, size),
-                    QRectF(shown.right(), shown.top() - size, size, size),
-                    QRectF(shown.left() - size, shown.bottom(), size, size),
-                    QRectF(shown.right(), shown.bottom(), size, size)]
-        half = HANDLE_SIZE / 2
-        return [QRectF(shown.left() + shown.width() * fx - half, shown.top() + shown.height() * fy - half,
-                       HANDLE_SIZE, HANDLE_SIZE) for handle in Handle for fx, fy in [handle.value]]
-
-    def _paint_label(self, painter: QPainter, box: Box, shown: QRectF) -> None:
-        text = box_label(box)
-        width = min(LABEL_WIDTH, self._metrics.horizontalAdvance(text) + 6)
-        area = QRectF(shown.left(), shown.top() - LABEL_HEIGHT + 1, width, LABEL_HEIGHT - 2)
-        painter.fillRect(area, QColor(0, 0, 0, 170))
-        painter.setPen(QPen(CLASS_COLOURS[box.class_id]))
-        painter.drawText(area.adjusted(3, 0, 0, 0), Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, text)
 
     def _paint_overlays(self, painter: QPainter) -> None:
         drag = self._drag
         if drag is not None and drag.rect is not None and drag.started:
-            shown = self._screen(drag.rect)
-            if drag.kind == "draw":
-                painter.setPen(self._pen(self.draw_class, False, True))
-                painter.setBrush(Qt.BrushStyle.NoBrush)
-            else:
-                pen = QPen(QColor(255, 255, 255))
-                pen.setStyle(Qt.PenStyle.DashLine)
-                painter.setPen(pen)
-                painter.setBrush(QBrush(QColor(255, 255, 255, 40)))
-            painter.drawRect(shown)
+            drawing = self.draw_class if drag.kind == "draw" else None
+            self._painting.paint_band(painter, self._screen(drag.rect), drawing)
         ball = self._ball_preview()
         if ball is not None:
-            painter.setPen(self._pen(ClassId.BALL, True, False))
-            painter.setBrush(Qt.BrushStyle.NoBrush)
-            shown = self._screen(ball)
-            painter.drawRect(shown)
-            if max(shown.width(), shown.height()) < RING_BELOW:
-                painter.drawEllipse(shown.center(), RING_RADIUS, RING_RADIUS)
+            self._painting.paint_ball_preview(painter, self._screen(ball))
         loupe = self._loupe_rect()
         if loupe is not None:
-            self._paint_loupe(painter, loupe)
+            assert self._cursor is not None and self._size is not None
+            boxes = ((box, self._rect_of(box.id)) for box in self._visible)
+            self._painting.paint_loupe(painter, loupe, self._loupe_scale(), self._image_point(self._cursor), self._size,
+                                       self._image, boxes, self._selected)
         if self._message:
-            self._paint_message(painter)
-
-    def _paint_loupe(self, painter: QPainter, area: QRect) -> None:
-        assert self._cursor is not None and self._size is not None
-        scale = self._loupe_scale()
-        ix, iy = self._image_point(self._cursor)
-        ox = area.x() + area.width() / 2 - ix * scale
-        oy = area.y() + area.height() / 2 - iy * scale
-        painter.save()
-        painter.setClipRect(area)
-        painter.fillRect(area, BACKGROUND)
-        width, height = self._size
-        x0 = max(0, math.floor((area.left() - ox) / scale))
-        y0 = max(0, math.floor((area.top() - oy) / scale))
-        x1 = min(width, math.ceil((area.right() + 1 - ox) / scale))
-        y1 = min(height, math.ceil((area.bottom() + 1 - oy) / scale))
-        if self._image is not None and x1 > x0 and y1 > y0:
-            painter.drawImage(QRectF(x0 * scale + ox, y0 * scale + oy, (x1 - x0) * scale, (y1 - y0) * scale),
-                              self._image, QRectF(x0, y0, x1 - x0, y1 - y0))
-        seen = Rect(x0, y0, max(0, x1 - x0), max(0, y1 - y0))
-        painter.setBrush(Qt.BrushStyle.NoBrush)
-        for box in self._visible:
-            rect = self._rect_of(box.id)
-            if rect.intersects(seen):
-                painter.setPen(self._pen(box.class_id, box.source == BoxSource.PSEUDO, box.id in self._selected))
-                painter.drawRect(QRectF(rect.x * scale + ox, rect.y * scale + oy, rect.w * scale, rect.h * scale))
-        centre = QPointF(area.x() + area.width() / 2, area.y() + area.height() / 2)
-        for colour, width in ((QColor(0, 0, 0, 200), 3), (QColor(255, 255, 255), 1)):
-            pen = QPen(colour)
-            pen.setWidth(width)
-            painter.setPen(pen)
-            for dx, dy in ((1, 0), (-1, 0), (0, 1), (0, -1)):
-                painter.drawLine(centre + QPointF(dx * 4, dy * 4), centre + QPointF(dx * 14, dy * 14))
-        painter.setPen(QPen(QColor(255, 255, 255)))
-        painter.setFont(self._font)
-        painter.drawText(QRectF(area).adjusted(4, 0, -4, -2), Qt.AlignmentFlag.AlignBottom | Qt.AlignmentFlag.AlignLeft,
-                         f"{scale:.0f}×  x {ix:.1f}  y {iy:.1f}")
-        painter.restore()
-        painter.setPen(QPen(QColor(255, 255, 255)))
-        painter.setBrush(Qt.BrushStyle.NoBrush)
-        painter.drawRect(area)
-
-    def _paint_message(self, painter: QPainter) -> None:
-        width = max(100, self.width() - 40)
-        bounds = self._metrics.boundingRect(QRect(0, 0, width - 16, 1000), Qt.TextFlag.TextWordWrap, self._message)
-        area = QRect(20, 10, width, bounds.height() + 12)
-        painter.fillRect(area, QColor(150, 30, 30, 230))
-        painter.setPen(QPen(QColor(255, 255, 255)))
-        painter.setFont(self._font)
-        painter.drawText(area.adjusted(8, 6, -8, -6), Qt.TextFlag.TextWordWrap, self._message)
-
-
-def downscale(image: np.ndarray, scale: float) -> np.ndarray:
-    """``image`` shrunk by ``scale`` (< 1) for display, averaging pixels so a few-pixel ball stays visible.
-
-    An integer area reduction first (OpenCV's fast path), then bilinear for
-    the rest (a factor above 0.5, where bilinear loses nothing). The image
-    is cropped to a multiple of the integer factor: the last few pixels at
-    the right and bottom edges fall into the last screen pixel or less.
-    Pixel ``(x, y)`` of the result shows image point ``(x / scale, y / scale)``.
-    """
-    import cv2
-
-    height, width = image.shape[:2]
-    factor = max(1, int(1 / scale))
-    if factor > 1:
-        width, height = (width // factor) * factor, (height // factor) * factor
-        image = cv2.resize(image[:height, :width], (width // factor, height // factor), interpolation=cv2.INTER_AREA)
-    size = (max(1, round(width * scale)), max(1, round(height * scale)))
-    if size != (image.shape[1], image.shape[0]):
-        image = cv2.resize(image, size, interpolation=cv2.INTER_LINEAR)
-    return image
-
-
-def region_area(rects: Sequence[QRect]) -> int:
-    """Pixels covered by a list of repainted rectangles (counting overlaps once per rectangle)."""
-    return sum(r.width() * r.height() for r in rects)
+            self._painting.paint_message(painter, self._message, self.width())

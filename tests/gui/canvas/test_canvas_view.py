@@ -10,8 +10,9 @@ from PySide6.QtGui import QWheelEvent
 from PySide6.QtWidgets import QApplication
 
 from soccer_desktop.editing.keymap import ACTIONS, Keymap, keymap_file
+from soccer_desktop.gui.canvas.canvas_painting import region_area
 from soccer_desktop.gui.canvas.canvas_panel import CanvasPanel
-from soccer_desktop.gui.canvas.canvas_widget import CanvasWidget, region_area
+from soccer_desktop.gui.canvas.canvas_widget import CanvasWidget
 from soccer_desktop.gui.canvas.keymap_dialog import KeymapDialog
 from soccer_desktop.project.store import Project
 from tests.gui.canvas.conftest import at, drag, key
