@@ -21,26 +21,17 @@ from collections.abc import Callable, Hashable
 from pathlib import Path
 
 from PySide6.QtCore import QPoint, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QActionGroup, QCursor, QKeySequence
-from PySide6.QtWidgets import (
-    QCheckBox,
-    QComboBox,
-    QLabel,
-    QMenu,
-    QSlider,
-    QSpinBox,
-    QToolBar,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtGui import QCursor
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from soccer_desktop.editing import commands, geometry, navigation
 from soccer_desktop.editing.commands import BoxEdit, EditConflictError
 from soccer_desktop.editing.geometry import Rect
-from soccer_desktop.editing.keymap import SPECS, Keymap
-from soccer_desktop.editing.preferences import MAX_BALL_SIZE, MIN_BALL_SIZE, CanvasPreferences
+from soccer_desktop.editing.keymap import Keymap
+from soccer_desktop.editing.preferences import CanvasPreferences
+from soccer_desktop.gui.canvas import canvas_actions
 from soccer_desktop.gui.canvas.canvas_widget import CanvasWidget, Tool
-from soccer_desktop.gui.canvas.help_overlay import HelpOverlay, shown_key
+from soccer_desktop.gui.canvas.help_overlay import HelpOverlay
 from soccer_desktop.gui.canvas.image_cache import FrameImages
 from soccer_desktop.gui.canvas.undo import UndoHistories
 from soccer_desktop.gui.empty_state import EmptyState
@@ -52,8 +43,6 @@ log = logging.getLogger(__name__)
 
 THRESHOLD_STEP = 0.05
 POLL_MS = 1000
-#: The key the canvas keeps for itself (held: pan; tapped: the action bound to it).
-CANVAS_KEY = "Space"
 
 QueueProvider = Callable[[], "int | None"]
 
@@ -95,9 +84,15 @@ class CanvasPanel(QWidget):
         self.canvas.set_scores_shown(self.preferences.show_scores)
         self.canvas.set_loupe(self.preferences.loupe)
         self.help = HelpOverlay(self)
-        self.actions_by_id: dict[str, QAction] = {}
-        self._build_actions()
-        self._build_toolbars()
+        self.actions_by_id = canvas_actions.build_actions(self, self._action_slots(), self.preferences)
+        bars = canvas_actions.build_toolbars(
+            self, self.actions_by_id, self.preferences, self.canvas.threshold,
+            on_class=self.set_class, on_ball_size=self._on_ball_size, on_keys=self.edit_keymap,
+            on_threshold=self.set_threshold, on_reviewed=self.set_reviewed, focus_after_ball_size=self.canvas,
+        )
+        self.edit_bar, self.review_bar = bars.edit_bar, bars.review_bar
+        self.class_box, self.ball_size, self.reviewed = bars.class_box, bars.ball_size, bars.reviewed
+        self.threshold, self.threshold_label = bars.threshold, bars.threshold_label
         self.info = QLabel("No frame")
         self.info.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.empty = EmptyState()
@@ -126,8 +121,9 @@ class CanvasPanel(QWidget):
         self._update_enabled()
 
     # ============================================================== building
-    def _build_actions(self) -> None:
-        slots: dict[str, Callable[[], object]] = {
+    def _action_slots(self) -> dict[str, Callable[[], object]]:
+        """What each action does (see canvas_actions.build_actions)."""
+        return {
             "tool_select": lambda: self.canvas.set_tool(Tool.SELECT),
             "tool_draw": lambda: self.canvas.set_tool(Tool.DRAW),
             "tool_ball": lambda: self.canvas.set_tool(Tool.BALL),
@@ -173,91 +169,6 @@ class CanvasPanel(QWidget):
                 show_scores=self.actions_by_id["toggle_scores"].isChecked()),
             "help": self.toggle_help,
         }
-        short = {
-            "tool_select": "Select", "tool_draw": "Draw", "tool_ball": "Ball", "delete": "Delete",
-            "duplicate": "Duplicate", "undo": "Undo", "redo": "Redo", "confirm": "Confirm",
-            "confirm_all": "Confirm all", "reject_pseudo": "Reject pseudo", "copy_previous": "Copy previous",
-            "next_frame": "Next ▶", "previous_frame": "◀ Prev", "next_unreviewed": "Next unreviewed",
-            "next_in_queue": "Next in queue", "review_next": "Reviewed ▶", "fit": "Fit", "actual_size": "1:1",
-            "zoom_selection": "Zoom sel.", "loupe": "Loupe", "toggle_scores": "Scores", "help": "?",
-            "toggle_boxes": "Boxes",
-        }
-        tools = QActionGroup(self)
-        tools.setExclusive(True)
-        for action_id, slot in slots.items():
-            action = QAction(short.get(action_id, SPECS[action_id].title), self)
-            action.setObjectName(f"canvas-{action_id}")
-            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            action.setAutoRepeat(action_id.startswith(("nudge", "threshold", "zoom_")))
-            if action_id.startswith("tool_"):
-                action.setCheckable(True)
-                tools.addAction(action)
-            if action_id in ("loupe", "toggle_boxes", "toggle_scores"):
-                action.setCheckable(True)
-            action.triggered.connect(lambda _checked=False, s=slot: s())
-            self.addAction(action)
-            self.actions_by_id[action_id] = action
-        self.actions_by_id["tool_select"].setChecked(True)
-        self.actions_by_id["toggle_boxes"].setChecked(True)
-        self.actions_by_id["loupe"].setChecked(self.preferences.loupe)
-        self.actions_by_id["toggle_scores"].setChecked(self.preferences.show_scores)
-
-    def _build_toolbars(self) -> None:
-        a = self.actions_by_id
-        self.edit_bar = QToolBar("Canvas tools")
-        for action_id in ("tool_select", "tool_draw", "tool_ball"):
-            self.edit_bar.addAction(a[action_id])
-        self.class_box = QComboBox()
-        self.class_box.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.class_box.setToolTip("Class of new boxes; with a selection, changes its class")
-        for class_id in ClassId:
-            self.class_box.addItem(class_id.label.capitalize(), class_id)
-        self.class_box.activated.connect(lambda i: self.set_class(self.class_box.itemData(i)))
-        self.edit_bar.addWidget(self.class_box)
-        self.edit_bar.addWidget(QLabel(" Ball "))
-        self.ball_size = QSpinBox()
-        self.ball_size.setRange(MIN_BALL_SIZE, MAX_BALL_SIZE)
-        self.ball_size.setSuffix(" px")
-        self.ball_size.setValue(self.preferences.ball_size)
-        self.ball_size.setToolTip("Size of the box the ball tool makes")
-        self.ball_size.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
-        self.ball_size.valueChanged.connect(self._on_ball_size)
-        self.ball_size.editingFinished.connect(lambda: self.canvas.setFocus())
-        self.edit_bar.addWidget(self.ball_size)
-        self.edit_bar.addSeparator()
-        for action_id in ("undo", "redo", "delete", "duplicate", "copy_previous"):
-            self.edit_bar.addAction(a[action_id])
-        self.edit_bar.addSeparator()
-        for action_id in ("fit", "actual_size", "zoom_selection", "loupe", "toggle_scores"):
-            self.edit_bar.addAction(a[action_id])
-        self.edit_bar.addSeparator()
-        keys = QAction("Keys…", self)
-        keys.setToolTip("Choose a keymap preset or change any shortcut")
-        keys.triggered.connect(self.edit_keymap)
-        self.edit_bar.addAction(keys)
-        self.edit_bar.addAction(a["help"])
-
-        self.review_bar = QToolBar("Review")
-        for action_id in ("confirm", "confirm_all", "reject_pseudo"):
-            self.review_bar.addAction(a[action_id])
-        self.review_bar.addWidget(QLabel(" Score ≥ "))
-        self.threshold = QSlider(Qt.Orientation.Horizontal)
-        self.threshold.setRange(0, 100)
-        self.threshold.setFixedWidth(140)
-        self.threshold.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.threshold.setToolTip("Pseudo boxes scoring below this are hidden (and not confirmed by Confirm all)")
-        self.threshold.setValue(round(self.canvas.threshold * 100))
-        self.threshold.valueChanged.connect(lambda v: self.set_threshold(v / 100))
-        self.review_bar.addWidget(self.threshold)
-        self.threshold_label = QLabel(f" {self.canvas.threshold:.2f} ")
-        self.review_bar.addWidget(self.threshold_label)
-        self.review_bar.addSeparator()
-        for action_id in ("previous_frame", "next_frame", "next_unreviewed", "next_in_queue", "review_next"):
-            self.review_bar.addAction(a[action_id])
-        self.reviewed = QCheckBox("Reviewed")
-        self.reviewed.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.reviewed.toggled.connect(self.set_reviewed)
-        self.review_bar.addWidget(self.reviewed)
 
     # ================================================================ keymap
     def keymap(self) -> Keymap:
@@ -267,11 +178,7 @@ class CanvasPanel(QWidget):
         """Bind every action to the keymap's keys (Space stays with the canvas: held pans, tapped acts)."""
         keymap.check()
         self._keymap = keymap
-        for action_id, action in self.actions_by_id.items():
-            keys = [k for k in keymap.keys(action_id) if k != CANVAS_KEY]
-            action.setShortcuts([QKeySequence(k) for k in keys])
-            shown = ", ".join(shown_key(k) for k in keymap.keys(action_id))
-            action.setToolTip(f"{SPECS[action_id].title}" + (f" ({shown})" if shown else ""))
+        canvas_actions.bind_keys(self.actions_by_id, keymap)
         self.help.set_keymap(keymap)
 
     def edit_keymap(self) -> None:
@@ -287,7 +194,7 @@ class CanvasPanel(QWidget):
                 self._report(f"The shortcuts could not be saved ({error}); they apply until you close the app.")
 
     def _on_space_tapped(self) -> None:
-        action = self._keymap.action_for(CANVAS_KEY)
+        action = self._keymap.action_for(canvas_actions.CANVAS_KEY)
         if action is not None:
             self.actions_by_id[action].trigger()
 
@@ -525,13 +432,7 @@ class CanvasPanel(QWidget):
             self._report("The previous frame has no boxes to copy.")
 
     def show_class_menu(self, where: QPoint) -> None:
-        menu = QMenu(self)
-        for class_id in ClassId:
-            action = menu.addAction(class_id.label.capitalize())
-            action.triggered.connect(lambda _c=False, c=class_id: self.set_class(c))
-        menu.addSeparator()
-        for action_id in ("confirm", "duplicate", "delete", "zoom_selection"):
-            menu.addAction(self.actions_by_id[action_id])
+        menu = canvas_actions.class_menu(self, self.actions_by_id, self.set_class)
         menu.popup(where)
         self._menu = menu
 
@@ -625,11 +526,7 @@ class CanvasPanel(QWidget):
     def set_threshold(self, value: float) -> None:
         value = min(1.0, max(0.0, round(value, 2)))
         self.canvas.set_threshold(value)
-        self.threshold_label.setText(f" {value:.2f} ")
-        if self.threshold.value() != round(value * 100):
-            self.threshold.blockSignals(True)
-            self.threshold.setValue(round(value * 100))
-            self.threshold.blockSignals(False)
+        canvas_actions.show_threshold(self.threshold, self.threshold_label, value)
         self._set_preference(threshold=value)
         self._update_info()
 
@@ -669,10 +566,7 @@ class CanvasPanel(QWidget):
             return fallback
 
     def _sync_reviewed_box(self) -> None:
-        self.reviewed.blockSignals(True)
-        self.reviewed.setChecked(bool(self.frame and self.frame.reviewed))
-        self.reviewed.setEnabled(self.frame is not None)
-        self.reviewed.blockSignals(False)
+        canvas_actions.show_reviewed(self.reviewed, self.frame)
 
     def _update_info(self) -> None:
         self._sync_reviewed_box()
@@ -700,18 +594,7 @@ class CanvasPanel(QWidget):
         )
 
     def _update_enabled(self) -> None:
-        has_frame = self.frame is not None
-        has_selection = bool(self.selected())
-        stack = self.histories.group.activeStack()
-        enable = {
-            "undo": has_frame and stack is not None and stack.canUndo(),
-            "redo": has_frame and stack is not None and stack.canRedo(),
-            "delete": has_selection, "duplicate": has_selection, "confirm": has_selection,
-            "zoom_selection": has_selection,
-            "next_in_queue": has_frame and self._queue_provider is not None,
-        }
-        for action_id, action in self.actions_by_id.items():
-            action.setEnabled(enable.get(action_id, has_frame or action_id in ("help", "cancel")))
-        undo, redo = self.actions_by_id["undo"], self.actions_by_id["redo"]
-        undo.setText(f"Undo {stack.undoText()}".strip() if stack is not None and stack.canUndo() else "Undo")
-        redo.setText(f"Redo {stack.redoText()}".strip() if stack is not None and stack.canRedo() else "Redo")
+        canvas_actions.update_enabled(
+            self.actions_by_id, self.histories.group.activeStack(), has_frame=self.frame is not None,
+            has_selection=bool(self.selected()), has_queue=self._queue_provider is not None,
+        )
