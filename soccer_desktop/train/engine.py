@@ -45,7 +45,7 @@ from soccer_desktop.dataset.manifest import RUN_HASH_KEY, check_dataset_unchange
 from soccer_desktop.train.config import MODEL_SIZES, TrainingConfig, save_config
 from soccer_desktop.train.events import EVENTS_FILE, EventWriter
 from soccer_desktop.train.rfdetr_configs import build_model_config, build_train_config
-from soccer_desktop.train.run_callback import _make_callback_class
+from soccer_desktop.train.run_callback import make_callback_class
 from soccer_desktop.train.runs import CANCEL_FILE, CONFIG_FILE, process_start_time, read_manifest, write_manifest
 
 log = logging.getLogger(__name__)
@@ -518,7 +518,7 @@ def _run_phase(session: _Session, number: int, start_weights: Path | None, resum
     if config.limits.val_batches:
         trainer_kwargs["limit_val_batches"] = config.limits.val_batches
     trainer = build_trainer(train_config, model_config, accelerator=accelerator, **trainer_kwargs)
-    callback = _make_callback_class()(session, number)
+    callback = make_callback_class()(session, number)
     if ckpt_path is not None and state.get("best_metrics"):
         callback.best = dict(state["best_metrics"])
     trainer.callbacks.append(callback)

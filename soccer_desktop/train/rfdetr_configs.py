@@ -1,7 +1,6 @@
 """The rfdetr model and train configurations of one training phase, built from a :class:`TrainingConfig`.
 
-Split out of :mod:`soccer_desktop.train.engine`, which builds each phase from
-them; tests build the same configurations to train rfdetr directly. rfdetr is
+The engine builds each phase from them; tests build the same configurations to train rfdetr directly. rfdetr is
 imported inside the functions only.
 """
 

@@ -1,8 +1,8 @@
 """The Lightning callback each training phase runs with: events, cancel, per-epoch weights, manifest, MLflow.
 
-Split out of :mod:`soccer_desktop.train.engine`, which appends the callback to
-rfdetr's trainer and whose run session it reports through. The class is made on
-first use by :func:`_make_callback_class`: its base class comes from
+The engine (:mod:`soccer_desktop.train.engine`) appends it to rfdetr's trainer;
+it reports through the engine's run session. The class is made on
+first use by :func:`make_callback_class`: its base class comes from
 pytorch_lightning, which (like torch) is imported inside functions only.
 """
 
@@ -57,7 +57,7 @@ def memory_usage() -> dict[str, float | None]:
 
 
 # -------------------------------------------------------------------------- callback
-def _make_callback_class() -> type:
+def make_callback_class() -> type:
     from pytorch_lightning import Callback
 
     class RunCallback(Callback):

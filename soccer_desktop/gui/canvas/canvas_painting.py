@@ -1,7 +1,7 @@
 """Painting the annotation canvas: the frame, its boxes, and what follows the pointer (loupe, ball preview, banner).
 
-Split out of :mod:`soccer_desktop.gui.canvas.canvas_widget` so the widget keeps the
-state and the gestures and this module keeps the look. :class:`CanvasPainter`
+The widget (:mod:`soccer_desktop.gui.canvas.canvas_widget`) keeps the state and
+the gestures; this module keeps the look. :class:`CanvasPainter`
 reads no widget state: the widget's ``paintEvent`` hands it what to draw, in
 draw order, and it owns only what painting alone needs (the label font and the
 frame resampled to the zoom). The measures of what is drawn around a box

@@ -1,5 +1,5 @@
 """The training wizard's augmentation page: the albumentations transforms, our small-object augmentations, and
-a preview of augmented samples drawn in the background. Split out of ``pages.py`` to keep that module short.
+a preview of augmented samples drawn in the background (a job off the GUI thread).
 """
 
 from __future__ import annotations

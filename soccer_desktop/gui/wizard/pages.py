@@ -1,9 +1,9 @@
-"""The training wizard's pages: dataset, model, augmentation, schedule, hardware, review, run.
+"""The training wizard's pages: dataset, model, schedule, review, run (augmentation and hardware have
+modules of their own).
 
 Each page shows part of the wizard's :class:`TrainingConfig` (``load``) and
 writes it back (``store``) when the user moves on. Slow work (reading a
-dataset's counts, exporting one, drawing augmented samples, asking the GPUs)
-runs as a job off the GUI thread.
+dataset's counts, exporting one) runs as a job off the GUI thread.
 """
 
 from __future__ import annotations
