@@ -32,6 +32,7 @@ from soccer_desktop.core.jobs import (
     no_progress,
 )
 from soccer_desktop.project.store import Event, Project, Video
+from soccer_desktop.video.frame_index import FrameIndex
 from soccer_desktop.video.frames import frame_image_path, write_jpeg
 from soccer_desktop.video.reader import VideoReader, open_project_video
 
@@ -106,10 +107,13 @@ class ExtractSummary:
         )
 
 
-def plan_extraction(video: Video, strategy: ExtractionStrategy, events: Iterable[Event] = ()) -> list[int]:
+def plan_extraction(video: Video, strategy: ExtractionStrategy, events: Iterable[Event] = (),
+                    timeline: FrameIndex | None = None) -> list[int]:  # fmt: skip
     """Sorted frame indices of ``video`` the strategy asks for (before duplicate skipping).
 
     ``events`` should already be filtered by label (``Project.events(video_id, labels)``).
+    ``timeline``: the video's frame timestamps, so that an event window spans its seconds on a
+    variable-frame-rate video too (without it, seconds become frames at the average rate).
     """
     strategy.validate()
     start, stop = strategy.frame_range or (0, video.frame_count)
@@ -120,9 +124,9 @@ def plan_extraction(video: Video, strategy: ExtractionStrategy, events: Iterable
     if strategy.every_n is not None:  # aligned to the video, so runs over different ranges agree
         chosen.update(range(start + -start % strategy.every_n, stop, strategy.every_n))
     if strategy.around_events_s is not None:
-        half = int(round(strategy.around_events_s * video.fps))
         for event in events:
-            low, high = max(start, event.frame_index - half), min(stop, event.frame_index + half + 1)
+            low, high = _event_window(event.frame_index, strategy.around_events_s, video.fps, timeline)
+            low, high = max(start, low), min(stop, high)
             chosen.update(range(low, high, strategy.event_every))
             if low <= event.frame_index < high:
                 chosen.add(event.frame_index)
@@ -134,7 +138,22 @@ def plan_extraction(video: Video, strategy: ExtractionStrategy, events: Iterable
     return sorted(chosen)
 
 
-# --------------------------------------------------------------------------- decoding
+def _event_window(frame_index: int, seconds: float, fps: float, timeline: FrameIndex | None) -> tuple[int, int]:
+    """The frames (first, past-the-last) shown within ``seconds`` of the event's frame, both ends included."""
+    if timeline is None or not 0 <= frame_index < timeline.frame_count:
+        half = int(round(seconds * fps))
+        return frame_index - half, frame_index + half + 1
+    centre = float(timeline.pts[frame_index])
+    span = seconds / float(timeline.time_base) + 1e-6  # in timestamp ticks; a frame exactly at the edge is in
+    low = int(np.searchsorted(timeline.pts, centre - span, side="left"))
+    high = int(np.searchsorted(timeline.pts, centre + span, side="right"))
+    return low, high
+
+
+def _timeline(project: Project, video: Video) -> FrameIndex:
+    """The video's frame timestamps (from the project's index cache: no second demux)."""
+    with open_project_video(project, video) as reader:
+        return reader.index
 
 
 # --------------------------------------------------------------------------- duplicates
@@ -184,10 +203,11 @@ def extract_frames(
             cli_hint="Add one first (soccer-desktop video add PROJECT_DIR VIDEO).",
         )
     started = time.monotonic()
-    plans = [
-        (video, plan_extraction(video, strategy, project.events(video.id, strategy.event_labels)))
-        for video in videos
-    ]
+    plans = []
+    for video in videos:
+        events = project.events(video.id, strategy.event_labels)
+        timeline = _timeline(project, video) if events and strategy.around_events_s is not None else None
+        plans.append((video, plan_extraction(video, strategy, events, timeline)))
     total = sum(len(plan) for _, plan in plans)
     counter = _Counter(total, progress, started)
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="extract-jpeg") as encoder:

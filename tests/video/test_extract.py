@@ -221,3 +221,19 @@ def test_only_chosen_videos_are_extracted(tmp_path: Path, index_clip: Path) -> N
         assert {f.video_id for f in project.frames()} == {second.id}
         summary = extract_frames(project, None, ExtractionStrategy(target_count=3))
         assert summary.videos == 2 and summary.added == 3 and len(project.frames(first.id)) == 3
+
+
+def test_event_windows_span_their_seconds_on_a_variable_frame_rate_video(tmp_path: Path) -> None:
+    from tests.media import write_vfr_clip
+
+    # 25 fps for a second, then 5 fps for two: the average (about 11.7 fps) fits neither part.
+    times_ms = [i * 40 for i in range(25)] + [1000 + i * 200 for i in range(10)]
+    clip = write_vfr_clip(tmp_path / "vfr.mp4", times_ms)
+    with Project.create(tmp_path / "p") as project:
+        video, _ = add_video(project, clip)
+        project.replace_events(video.id, [NewEvent("SHOT", 1800, 29)])  # frame 29 is shown at 1.8 s
+        strategy = ExtractionStrategy(around_events_s=0.4, event_every=1)
+        summary = extract_frames(project, None, strategy)
+        extracted = sorted(frame.frame_index for frame in project.frames(video.id))
+    assert [times_ms[i] for i in extracted] == [1400, 1600, 1800, 2000, 2200]  # 1.4 s to 2.2 s, no more
+    assert summary.planned == 5
