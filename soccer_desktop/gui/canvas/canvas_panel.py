@@ -30,7 +30,8 @@ from soccer_desktop.editing.geometry import Rect
 from soccer_desktop.editing.keymap import Keymap
 from soccer_desktop.editing.preferences import CanvasPreferences
 from soccer_desktop.gui.canvas import canvas_actions
-from soccer_desktop.gui.canvas.canvas_widget import CanvasWidget, Tool
+from soccer_desktop.gui.canvas.canvas_widget import CanvasWidget
+from soccer_desktop.gui.canvas.gestures import Tool
 from soccer_desktop.gui.canvas.help_overlay import HelpOverlay
 from soccer_desktop.gui.canvas.image_cache import FrameImages
 from soccer_desktop.gui.canvas.undo import UndoHistories

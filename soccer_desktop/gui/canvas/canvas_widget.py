@@ -7,7 +7,9 @@ panel turns it into one stored, undoable edit and hands the stored boxes
 back with :meth:`CanvasWidget.set_boxes`. During a drag the widget only
 moves a preview and repaints the rectangles that changed (old and new
 place of each moved box, the loupe, the rubber band), never the whole
-frame. Geometry (hit tests, handles, clamping) lives in
+frame. What the gestures are (tools, the drag in progress, the pointer
+they show) lives in :mod:`soccer_desktop.gui.canvas.gestures`; geometry
+(hit tests, handles, clamping) in
 :mod:`soccer_desktop.editing.geometry`; zoom and pan in
 :class:`~soccer_desktop.gui.view_transform.ViewTransform`; the look (frame,
 boxes, loupe) in :mod:`soccer_desktop.gui.canvas.canvas_painting`.
@@ -15,9 +17,7 @@ boxes, loupe) in :mod:`soccer_desktop.gui.canvas.canvas_painting`.
 
 from __future__ import annotations
 
-import enum
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QPoint, QPointF, QRect, QRectF, Qt, QTimer, Signal
@@ -45,6 +45,7 @@ from soccer_desktop.gui.canvas.canvas_painting import (
     LABEL_WIDTH,
     CanvasPainter,
 )
+from soccer_desktop.gui.canvas.gestures import DRAG_THRESHOLD, Drag, Tool, cursor_shape
 from soccer_desktop.gui.frame_view import qimage_from_bgr
 from soccer_desktop.gui.view_transform import MAX_SCALE, ViewTransform
 from soccer_desktop.project.store import Box, ClassId
@@ -52,38 +53,9 @@ from soccer_desktop.project.store import Box, ClassId
 if TYPE_CHECKING:
     import numpy as np
 
-#: Screen pixels: how far the pointer must travel before a drag starts.
-DRAG_THRESHOLD = 3.0
 LOUPE_SIZE = 180
 LOUPE_OFFSET = 24
 WHEEL_ZOOM_STEP = 1.25
-
-
-class Tool(enum.Enum):
-    SELECT = "select"
-    DRAW = "draw"
-    BALL = "ball"
-
-
-HANDLE_CURSORS = {
-    Handle.NW: Qt.CursorShape.SizeFDiagCursor, Handle.SE: Qt.CursorShape.SizeFDiagCursor,
-    Handle.NE: Qt.CursorShape.SizeBDiagCursor, Handle.SW: Qt.CursorShape.SizeBDiagCursor,
-    Handle.N: Qt.CursorShape.SizeVerCursor, Handle.S: Qt.CursorShape.SizeVerCursor,
-    Handle.E: Qt.CursorShape.SizeHorCursor, Handle.W: Qt.CursorShape.SizeHorCursor,
-}
-
-
-@dataclass
-class _Drag:
-    kind: str  # "move", "resize", "draw", "rubber", "pan"
-    press: QPointF
-    image_start: tuple[float, float]
-    started: bool = False
-    originals: dict[int, Rect] = field(default_factory=dict)
-    handle: Handle | None = None
-    rect: Rect | None = None
-    additive: bool = False
-    from_space: bool = False
 
 
 class CanvasWidget(QWidget):
@@ -134,7 +106,7 @@ class CanvasWidget(QWidget):
         self._tool = Tool.SELECT
         self.ball_size = 12.0
         self.draw_class = ClassId.PLAYER
-        self._drag: _Drag | None = None
+        self._drag: Drag | None = None
         self._cursor: QPointF | None = None
         self._space_down = False
         self._space_used = False
@@ -487,7 +459,7 @@ class CanvasWidget(QWidget):
         image_point = self._image_point(pos)
         if button == Qt.MouseButton.MiddleButton or (button == Qt.MouseButton.LeftButton and self._space_down):
             self._space_used = self._space_used or self._space_down
-            self._drag = _Drag("pan", pos, image_point, started=True, from_space=self._space_down)
+            self._drag = Drag("pan", pos, image_point, started=True, from_space=self._space_down)
             self._update_cursor()
             return
         if self._size is None:
@@ -507,7 +479,7 @@ class CanvasWidget(QWidget):
             return
         if self._tool == Tool.DRAW:
             start = self._clamped_point(pos)
-            self._drag = _Drag("draw", pos, start, rect=Rect(start[0], start[1], 0.0, 0.0))
+            self._drag = Drag("draw", pos, start, rect=Rect(start[0], start[1], 0.0, 0.0))
             return
         modifiers = event.modifiers()
         additive = bool(modifiers & (Qt.KeyboardModifier.ShiftModifier | Qt.KeyboardModifier.ControlModifier))
@@ -515,7 +487,7 @@ class CanvasWidget(QWidget):
         if hit is not None and hit.handle is not None:
             if not additive:
                 self.set_selection([hit.box_id])
-            self._drag = _Drag("resize", pos, image_point, originals={hit.box_id: self._rects[hit.box_id]},
+            self._drag = Drag("resize", pos, image_point, originals={hit.box_id: self._rects[hit.box_id]},
                                handle=hit.handle)
             return
         if hit is not None:
@@ -524,10 +496,10 @@ class CanvasWidget(QWidget):
                 return
             if hit.box_id not in self._selected:
                 self.set_selection(self._selected | {hit.box_id} if additive else {hit.box_id})
-            self._drag = _Drag("move", pos, image_point,
+            self._drag = Drag("move", pos, image_point,
                                originals={i: self._rects[i] for i in self._selected if i in self._rects})
             return
-        self._drag = _Drag("rubber", pos, image_point, rect=Rect(*image_point, 0.0, 0.0), additive=additive)
+        self._drag = Drag("rubber", pos, image_point, rect=Rect(*image_point, 0.0, 0.0), additive=additive)
 
     def mouseMoveEvent(self, event: QMouseEvent) -> None:
         pos = event.position()
@@ -625,17 +597,7 @@ class CanvasWidget(QWidget):
             self.update(region)
 
     def _update_cursor(self) -> None:
-        if self._drag is not None and self._drag.kind == "pan":
-            shape = Qt.CursorShape.ClosedHandCursor
-        elif self._space_down:
-            shape = Qt.CursorShape.OpenHandCursor
-        elif self._tool in (Tool.DRAW, Tool.BALL):
-            shape = Qt.CursorShape.CrossCursor
-        elif self._hover is not None:
-            handle = self._hover_handle
-            shape = HANDLE_CURSORS[handle] if handle is not None else Qt.CursorShape.SizeAllCursor
-        else:
-            shape = Qt.CursorShape.ArrowCursor
+        shape = cursor_shape(self._drag, self._space_down, self._tool, self._hover, self._hover_handle)
         if self.cursor().shape() != shape:
             self.setCursor(QCursor(shape))
 

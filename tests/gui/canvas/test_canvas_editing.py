@@ -6,7 +6,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from soccer_desktop.gui.canvas.canvas_panel import CanvasPanel
-from soccer_desktop.gui.canvas.canvas_widget import Tool
+from soccer_desktop.gui.canvas.gestures import Tool
 from soccer_desktop.project.store import BoxSource, ClassId, Project
 from tests.gui.canvas.conftest import at, drag, geometry_of, key, snapshot
 
@@ -318,3 +318,26 @@ def test_long_undo_redo_sequence_matches_the_database_at_every_step(qtbot, panel
     assert not panel.actions_by_id["redo"].isEnabled()
     key(qtbot, canvas, "Z", CTRL)
     assert snapshot(project) == states[4]
+
+
+def test_the_pointer_shows_what_a_press_would_do(qtbot, panel: CanvasPanel) -> None:
+    canvas = panel.canvas
+    shape = Qt.CursorShape
+
+    def hover(x: float, y: float) -> Qt.CursorShape:
+        qtbot.mouseMove(canvas, at(canvas, x, y))
+        return canvas.cursor().shape()
+
+    assert hover(700, 300) == shape.ArrowCursor  # empty grass
+    assert hover(120, 140) == shape.SizeAllCursor  # inside a box: move it
+    qtbot.mouseClick(canvas, Qt.MouseButton.LeftButton, pos=at(canvas, 120, 140))  # selected: handles show
+    assert hover(140, 180) == shape.SizeFDiagCursor  # its bottom-right corner: resize
+    assert hover(120, 180) == shape.SizeVerCursor
+    qtbot.keyPress(canvas, Qt.Key.Key_Space)
+    assert canvas.cursor().shape() == shape.OpenHandCursor  # Space held: a press pans
+    qtbot.mousePress(canvas, Qt.MouseButton.LeftButton, pos=at(canvas, 700, 300))
+    assert canvas.cursor().shape() == shape.ClosedHandCursor
+    qtbot.mouseRelease(canvas, Qt.MouseButton.LeftButton, pos=at(canvas, 700, 300))
+    qtbot.keyRelease(canvas, Qt.Key.Key_Space)
+    key(qtbot, canvas, "W")
+    assert hover(120, 140) == shape.CrossCursor  # drawing: a cross, even over a box
