@@ -4,8 +4,9 @@ The decode thread makes each frame's overlay as it decodes the frame
 (:class:`BackgroundOverlays`, with a read-only connection of its own) and the
 video panel hands frame and overlay to the view together, so the boxes can
 never lag the picture and the GUI thread only paints them. An overlay made
-for options since changed is made again by the panel's :class:`OverlaySource`. What is shown and in which colour is decided
-by :mod:`soccer_desktop.analysis.styling` (shared with the rendered MP4).
+for options since changed is made again by the panel's :class:`OverlaySource`.
+What is shown and in which colour is decided by
+:mod:`soccer_desktop.analysis.styling` (shared with the rendered MP4).
 """
 
 from __future__ import annotations
@@ -149,7 +150,7 @@ class OverlayPainter:
         box); labels are drawn in ``font`` for a screen of ``pixel_ratio`` device pixels per pixel.
         """
         scale, dx, dy = transform.scale, transform.offset_x + 0.5, transform.offset_y + 0.5  # +0.5: int() rounds
-        if self._label_style is None or self._label_style != (font, pixel_ratio):
+        if self._label_style != (font, pixel_ratio):
             self._labels.clear()  # another font, or the window moved to another screen
             self._label_style = (font, pixel_ratio)
         for x, y, w, h, colour, label, dashed, ghost, *_ in overlay.boxes:
